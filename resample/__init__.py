@@ -1,0 +1,19 @@
+"""resample: how well will a model do on data it has not seen, and how sure to be.
+
+The four classic resampling methods of "An Introduction to Statistical Learning",
+chapter 5 (validation set, leave-one-out and k-fold cross-validation, the
+bootstrap) as scikit-learn meta-estimators and SciPy-style functions.
+"""
+
+from ._results import ConfidenceInterval, CVResult
+from ._cv import KFoldCV, LeaveOneOutCV, ValidationSetCV
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "ValidationSetCV",
+    "LeaveOneOutCV",
+    "KFoldCV",
+    "CVResult",
+    "ConfidenceInterval",
+]

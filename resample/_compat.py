@@ -1,0 +1,48 @@
+"""The one place where ``resample`` touches scikit-learn's private API.
+
+scikit-learn does not promise stability for these names, so every use goes through
+this module: when a release moves one, only this file changes.
+"""
+
+from sklearn.utils._param_validation import (  # noqa: F401  (re-exported)
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
+from sklearn.utils._response import _get_response_values  # noqa: F401
+
+try:  # scikit-learn >= 1.6 splits tags into dataclasses
+    from sklearn.utils import get_tags as _get_tags
+except ImportError:  # pragma: no cover - old scikit-learn
+    _get_tags = None
+
+from sklearn.metrics._scorer import _BaseScorer, _Scorer  # noqa: F401
+
+
+def allows_nan(estimator):
+    """Whether ``estimator`` declares that its input may hold NaN."""
+    if _get_tags is None:  # pragma: no cover
+        return bool(getattr(estimator, "_get_tags", dict)().get("allow_nan", False))
+    try:
+        return bool(_get_tags(estimator).input_tags.allow_nan)
+    except Exception:  # objects that are not full estimators
+        return False
+
+
+def requires_positive_y(estimator):
+    try:
+        return bool(_get_tags(estimator).target_tags.positive_only)
+    except Exception:
+        return False
+
+
+def scorer_parts(scorer):
+    """``(score_func, sign, response_method, kwargs)`` of a plain metric scorer, else None.
+
+    Only ``_Scorer`` (what ``make_scorer`` and the named scorers build) is unpacked;
+    threshold/curve scorers and the passthrough scorer are called as they are.
+    """
+    if type(scorer) is not _Scorer:
+        return None
+    return scorer._score_func, scorer._sign, scorer._response_method, dict(scorer._kwargs)

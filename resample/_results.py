@@ -1,0 +1,197 @@
+"""Result objects: immutable, with a short repr and a pandas table.
+
+Every family of results (cross-validation, bootstrap, jackknife) shares the field
+names ``estimate``, ``standard_error``, ``confidence_interval`` (a
+:class:`ConfidenceInterval` at ``confidence_level``) and has ``to_frame()``.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+from scipy import stats
+
+__all__ = ["ConfidenceInterval", "SplitIndices", "CVResult", "normal_interval"]
+
+
+class ConfidenceInterval(NamedTuple):
+    """A confidence interval ``(low, high)``."""
+
+    low: float
+    high: float
+
+
+def normal_interval(estimate, standard_error, confidence_level):
+    """``estimate -/+ z * standard_error``, z the normal quantile of the level.
+
+    Examples
+    --------
+    >>> normal_interval(0.0, 1.0, 0.95)
+    ConfidenceInterval(low=-1.959963984540054, high=1.959963984540054)
+    """
+    z = stats.norm.ppf(0.5 + confidence_level / 2)
+    return ConfidenceInterval(float(estimate - z * standard_error), float(estimate + z * standard_error))
+
+
+class SplitIndices(Sequence):
+    """The ``(train, test)`` index arrays of a resampling run, stored compactly.
+
+    Where the training set is the complement of the test set (k-fold, LOOCV,
+    validation set) only the test indices are stored and the training indices are
+    made on demand: LOOCV at n = 5000 would otherwise hold 25 million indices.
+    """
+
+    def __init__(self, n_samples, tests, trains=None):
+        self.n_samples = int(n_samples)
+        self._tests = tuple(np.asarray(t, dtype=np.intp) for t in tests)
+        self._trains = None if trains is None else tuple(np.asarray(t, dtype=np.intp) for t in trains)
+
+    @classmethod
+    def from_pairs(cls, n_samples, pairs):
+        pairs = list(pairs)
+        tests = [te for _, te in pairs]
+        complement = all(len(tr) + len(te) == n_samples for tr, te in pairs) and all(
+            np.array_equal(np.sort(tr), _complement(n_samples, te)) for tr, te in pairs
+        )
+        return cls(n_samples, tests, None if complement else [tr for tr, _ in pairs])
+
+    def __len__(self):
+        return len(self._tests)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        test = self._tests[i]
+        train = _complement(self.n_samples, test) if self._trains is None else self._trains[i]
+        return train, test
+
+    def test(self, i):
+        return self._tests[i]
+
+    def train_size(self, i):
+        return self.n_samples - len(self._tests[i]) if self._trains is None else len(self._trains[i])
+
+    @property
+    def is_partition_complement(self):
+        """True when each training set is the complement of its test set."""
+        return self._trains is None
+
+    def __repr__(self):
+        return f"SplitIndices(n_samples={self.n_samples}, n_splits={len(self)})"
+
+
+def _complement(n, idx):
+    mask = np.ones(n, dtype=bool)
+    mask[idx] = False
+    return np.flatnonzero(mask)
+
+
+@dataclass(frozen=True, eq=False)
+class CVResult:
+    """The outcome of a cross-validation run (validation set, LOOCV, k-fold).
+
+    Attributes
+    ----------
+    estimate : float
+        The resampling estimate of the score, in the scorer's own units and sign.
+        For metrics that are a mean of per-sample values it is the mean of all
+        pooled held-out values; otherwise the mean of split scores weighted by
+        test-set size (or the metric of pooled predictions when test sets hold a
+        single sample, as in LOOCV).
+    standard_error : float
+        Naive standard error: standard deviation of the split scores over the
+        square root of their number (for LOOCV: of the per-sample values over
+        sqrt(n)). It ignores the correlation between splits and is an approximation.
+    confidence_interval : ConfidenceInterval
+        ``estimate -/+ z * standard_error`` at ``confidence_level`` (naive).
+    confidence_level : float
+    scores : ndarray of shape (n_splits,)
+        One score per split, in the scorer's sign.
+    splits : SplitIndices
+        The ``(train, test)`` index arrays.
+    sample_index, sample_split : ndarray
+        For every held-out prediction, its row in X and the split it came from.
+    sample_values : ndarray or None
+        The per-sample held-out values of the metric in the scorer's sign (for
+        example minus the squared error), aligned with ``sample_index``; None when
+        the metric is not a mean of per-sample values.
+    predictions : ndarray or None
+        The held-out predictions used for scoring, aligned with ``sample_index``.
+    scoring : str
+        Name of the metric.
+    computation : str
+        ``"closed form"`` or ``"refits"``.
+    batched : bool
+        Whether the fold models were fitted together by the estimator's
+        ``fit_folds``.
+    notes : tuple of str
+        Anything the user should know about how the numbers were obtained.
+    fit_times, score_times : ndarray
+        Seconds per split (zeros for the closed form).
+    """
+
+    estimate: float
+    standard_error: float
+    confidence_interval: ConfidenceInterval
+    confidence_level: float
+    scores: np.ndarray
+    splits: SplitIndices
+    sample_index: np.ndarray
+    sample_split: np.ndarray
+    sample_values: np.ndarray | None
+    predictions: np.ndarray | None
+    scoring: str
+    computation: str
+    batched: bool = False
+    notes: tuple = ()
+    fit_times: np.ndarray | None = None
+    score_times: np.ndarray | None = None
+    method: str = "cross-validation"
+    repeats: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def n_splits(self):
+        return len(self.scores)
+
+    def to_frame(self):
+        """One row per split: its index, repeat, sizes, score and times.
+
+        Examples
+        --------
+        >>> from sklearn.linear_model import LinearRegression
+        >>> from resample import KFoldCV
+        >>> from resample.datasets import load_auto
+        >>> auto = load_auto()
+        >>> cv = KFoldCV(LinearRegression(), n_splits=5).fit(auto[["horsepower"]], auto["mpg"])
+        >>> list(cv.result_.to_frame().columns)
+        ['split', 'repeat', 'n_train', 'n_test', 'score', 'fit_time', 'score_time']
+        """
+        import pandas as pd
+
+        n = self.n_splits
+        return pd.DataFrame(
+            {
+                "split": np.arange(n),
+                "repeat": self.repeats if self.repeats is not None else np.zeros(n, dtype=int),
+                "n_train": [self.splits.train_size(i) for i in range(n)],
+                "n_test": [len(self.splits.test(i)) for i in range(n)],
+                "score": self.scores,
+                "fit_time": self.fit_times if self.fit_times is not None else np.zeros(n),
+                "score_time": self.score_times if self.score_times is not None else np.zeros(n),
+            }
+        )
+
+    def __repr__(self):
+        low, high = self.confidence_interval
+        text = (
+            f"CVResult({self.method}, {self.scoring}: estimate={self.estimate:.6g}, "
+            f"standard_error={self.standard_error:.3g}, "
+            f"{self.confidence_level:.0%} CI=({low:.6g}, {high:.6g}) [naive], "
+            f"n_splits={self.n_splits}, computation={self.computation!r}"
+        )
+        if self.batched:
+            text += ", batched"
+        if self.notes:
+            text += f", notes={len(self.notes)}"
+        return text + ")"
