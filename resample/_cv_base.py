@@ -1,0 +1,510 @@
+"""The machinery every cross-validation estimator shares.
+
+:class:`BaseCV` validates input, computes stateless Pipeline steps once, chooses
+between the exact closed form, batched fold fits and one fit per split, pools the
+held-out values into the estimate and its naive standard error, refits, and
+delegates ``predict`` and friends to the refit model. Subclasses only say how to
+split (``_make_splits``) and what to check about their own parameters.
+"""
+
+import numbers
+import warnings
+from copy import deepcopy
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.pipeline import Pipeline
+from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
+
+from ._compat import HasMethods, StrOptions
+from ._engine import check_error_score, run_splits, score_fitted, warn_failures
+from ._fastpath import LeastSquaresCV, shortcut_plan
+from ._protocol import fit_folds, supports_fit_folds
+from ._random import as_generator
+from ._results import CVResult, SplitIndices, normal_interval
+from ._scoring import pointwise_metric, pooled_score, scorer_name
+from ._stateless import split_stateless_prefix
+from ._validation import check_confidence_level, check_data, check_estimator, check_scoring
+from .exceptions import ShortcutWarning
+
+__all__ = ["BaseCV", "SHARED_PARAMETERS_DOC"]
+
+#: Largest gap, in units of std(y), between the closed form's exact least-squares
+#: fit and the estimator's own fit on all data before the user is warned.
+AGREEMENT_TOL = 1e-6
+
+
+def _estimator_has(attr):
+    def check(self):
+        if hasattr(self, "estimator_"):
+            return hasattr(self.estimator_, attr)
+        return hasattr(self.estimator, attr)
+
+    return check
+
+
+class BaseCV(MetaEstimatorMixin, BaseEstimator):
+    """Shared machinery of the cross-validation estimators (not public)."""
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit"])],
+        "scoring": [str, callable, None],
+        "n_jobs": [numbers.Integral, None],
+        "random_state": ["random_state", np.random.Generator],
+        "error_score": [StrOptions({"raise"}), numbers.Real],
+        "refit": ["boolean"],
+        "return_estimators": ["boolean"],
+        "batch_folds": [StrOptions({"auto"}), "boolean"],
+        "shortcut": [StrOptions({"auto"}), "boolean"],
+    }
+    _method = "cross-validation"
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        scoring=None,
+        n_jobs=None,
+        random_state=None,
+        error_score="raise",
+        refit=True,
+        return_estimators=False,
+        batch_folds="auto",
+        shortcut="auto",
+    ):
+        self.estimator = estimator
+        self.scoring = scoring
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.error_score = error_score
+        self.refit = refit
+        self.return_estimators = return_estimators
+        self.batch_folds = batch_folds
+        self.shortcut = shortcut
+
+    # ------------------------------------------------------------------ splits
+    def _make_splits(self, X, y, groups, n_samples, rng):  # pragma: no cover - abstract
+        """Return ``(list of (train, test), repeat index per split)``."""
+        raise NotImplementedError
+
+    def _check_params(self, n_samples):
+        """Data-dependent parameter checks of the subclass (before any fit)."""
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y=None, groups=None, **fit_params):
+        """Run the resampling, then (with ``refit=True``) fit on all the data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Whatever the wrapped estimator takes; it is indexed along its first axis.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for group-aware splitters (``cv=GroupKFold(...)``).
+        **fit_params : dict
+            Passed to every fit; arrays of length n_samples are cut to the training rows.
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        check_estimator(self.estimator)
+        check_error_score(self.error_score)
+        n = check_data(X, y, groups, estimator=self.estimator)
+        self._check_params(n)
+        scorer = check_scoring(self.estimator, self.scoring)
+        rng = as_generator(self.random_state)
+        pairs, repeats = self._make_splits(X, y, groups, n, rng)
+        splits = SplitIndices.from_pairs(n, pairs)
+        notes = []
+
+        # Stateless leading steps are computed once for the whole run (refit included).
+        prefix, rest = split_stateless_prefix(self.estimator)
+        Xt = X
+        fitted_prefix = []
+        if prefix:
+            for name, step in prefix:
+                if step is None or step == "passthrough":
+                    fitted_prefix.append((name, step))
+                    continue
+                step = clone(step)
+                Xt = step.fit_transform(Xt, y) if y is not None else step.fit_transform(Xt)
+                fitted_prefix.append((name, step))
+            notes.append(
+                "stateless steps computed once for all splits: " + ", ".join(name for name, _ in prefix)
+            )
+
+        outcome = self._resample(rest, Xt, y, splits, scorer, fit_params, notes)
+        self._assemble(outcome, X, y, splits, repeats, scorer, notes, fitted_prefix, rest, Xt, fit_params)
+        return self
+
+    def _resample(self, rest, Xt, y, splits, scorer, fit_params, notes):
+        """Closed form, batched fold fits, or one fit per split: returns a dict of per-split outcomes."""
+        if self.shortcut is not False:
+            plan = shortcut_plan(rest, scorer, Xt, y, fit_params)
+            if isinstance(plan, str):
+                if self.shortcut is True:
+                    raise ValueError(f"shortcut=True, but the closed form cannot be used: {plan}.")
+            else:
+                result = self._closed_form(rest, plan, Xt, y, splits, notes)
+                if result is not None:
+                    return result
+                if self.shortcut is True:
+                    raise ValueError(
+                        "shortcut=True, but the closed form is singular on some split (a training set "
+                        "loses a direction of the full design); pass shortcut='auto' to refit there."
+                    )
+        if self.batch_folds is not False and supports_fit_folds(rest):
+            fitted = fit_folds(clone(rest), Xt, y, list(splits))
+            if fitted is None:
+                notes.append(f"{type(rest).__name__} declined to fit the folds together; fitted one by one")
+            else:
+                outs = [
+                    score_fitted(m, Xt, y, tr, te, scorer, i, len(splits), self.error_score, self.return_estimators)
+                    for i, (m, (tr, te)) in enumerate(zip(fitted, splits))
+                ]
+                return {"kind": "refits", "batched": True, "outcomes": outs}
+        outs = run_splits(
+            rest,
+            Xt,
+            y,
+            list(splits),
+            scorer,
+            fit_params=fit_params,
+            n_jobs=self.n_jobs,
+            error_score=self.error_score,
+            keep=self.return_estimators,
+        )
+        return {"kind": "refits", "batched": False, "outcomes": outs}
+
+    def _closed_form(self, rest, plan, Xt, y, splits, notes):
+        ls = LeastSquaresCV(Xt, y, plan)
+        tests = [splits.test(i) for i in range(len(splits))]
+        if all(len(t) == 1 for t in tests) and len(tests) == ls.n:
+            loo = ls.loo_residuals()
+            if loo is None:
+                return None
+            residuals = [loo[t] for t in tests]
+        else:
+            residuals = [ls.block_residuals(t) for t in tests]
+            if any(r is None for r in residuals):
+                return None
+        # The estimator's own fit on all data: needed for estimator_, and to see whether
+        # its solver agrees with exact least squares on this design.
+        full = clone(rest).fit(Xt, y)
+        gap = ls.agreement(full.predict(Xt))
+        if gap > AGREEMENT_TOL:
+            message = (
+                f"The closed form reports exact least squares, but {plan.model}'s own fit on all the data "
+                f"differs from it by up to {gap:.2g} standard deviations of y (the scaled design has "
+                f"condition number {ls.condition:.2g} and rank {ls.rank}); refits of {plan.model} would give "
+                "other numbers. Pass shortcut=False to cross-validate the estimator's own refits, or use a "
+                "better-conditioned design (orthogonal polynomials, StandardScaler)."
+            )
+            notes.append(message)
+            warnings.warn(message, ShortcutWarning, stacklevel=4)
+        return {"kind": "closed form", "batched": False, "residuals": residuals, "full": full}
+
+    # ------------------------------------------------------------------ results
+    def _assemble(self, outcome, X, y, splits, repeats, scorer, notes, prefix, rest, Xt, fit_params):
+        n_splits = len(splits)
+        scores = np.empty(n_splits)
+        values, preds, index, split_of = [], [], [], []
+        fit_times = np.zeros(n_splits)
+        score_times = np.zeros(n_splits)
+        failed = []
+        fold_models = None
+        pointwise = pointwise_metric(scorer) is not None and y is not None
+        if outcome["kind"] == "closed form":
+            y_arr = np.asarray(y, dtype=float)
+            for i, e in enumerate(outcome["residuals"]):
+                t = splits.test(i)
+                v = -(e**2)
+                scores[i] = v.mean()
+                values.append(v)
+                preds.append(y_arr[t] - e)
+                index.append(t)
+                split_of.append(np.full(len(t), i))
+            pointwise = True
+        else:
+            fold_models = []
+            for i, out in enumerate(outcome["outcomes"]):
+                t = splits.test(i)
+                fit_times[i], score_times[i] = out.fit_time, out.score_time
+                fold_models.append(out.estimator)
+                if out.error is not None:
+                    failed.append((i, out.error))
+                    scores[i] = self.error_score
+                    continue
+                scores[i] = out.scored.score
+                index.append(t)
+                split_of.append(np.full(len(t), i))
+                if out.scored.values is not None:
+                    values.append(out.scored.values)
+                if out.scored.predictions is not None:
+                    preds.append(out.scored.predictions)
+            if outcome["batched"]:
+                notes.append(f"{n_splits} fold models fitted together by {type(rest).__name__}.fit_folds")
+        if failed:
+            warn_failures(failed, n_splits)
+            notes.append(
+                f"{len(failed)} of {n_splits} splits failed ({', '.join(str(i) for i, _ in failed)}); "
+                f"the estimate rests on the other {n_splits - len(failed)}"
+            )
+            if len(failed) == n_splits:
+                raise ValueError(f"All {n_splits} fits failed; the first error: {failed[0][1]}")
+        ok = np.array([i for i in range(n_splits) if i not in {f for f, _ in failed}])
+        sample_index = np.concatenate(index) if index else np.empty(0, dtype=np.intp)
+        sample_split = np.concatenate(split_of) if split_of else np.empty(0, dtype=np.intp)
+        sample_values = np.concatenate(values) if (values and pointwise) else None
+        predictions = _concat(preds) if preds and len(preds) == len(index) else None
+        n_test = np.array([len(splits.test(i)) for i in ok])
+        single = n_test.min() < 2
+        ok_scores = scores[ok]
+        if sample_values is not None:
+            estimate = float(sample_values.mean())
+            if single and len(ok) == len(sample_values):  # LOOCV: per-sample spread
+                se = float(sample_values.std(ddof=1) / np.sqrt(len(sample_values)))
+            else:
+                se = _naive_se(ok_scores)
+        elif not single:
+            estimate = float(np.average(ok_scores, weights=n_test))
+            se = _naive_se(ok_scores)
+        elif predictions is not None and pointwise_metric(scorer) is None and y is not None:
+            y_pooled = _take(y, sample_index)
+            estimate = pooled_score(scorer, y_pooled, predictions)
+            se = float("nan")
+            notes.append(
+                f"{scorer_name(scorer, self.scoring)} is not a mean over samples and is undefined on one-sample "
+                "test sets: the estimate is the metric of the pooled held-out predictions; no naive standard error"
+            )
+        else:
+            estimate = float(np.mean(ok_scores))
+            se = _naive_se(ok_scores)
+            notes.append("one-sample test sets with a metric that is not a mean over samples: plain mean of split scores")
+
+        level = 0.95
+        self.scorer_ = scorer
+        self.scores_ = scores
+        self.estimate_ = estimate
+        self.standard_error_ = se
+        self.n_splits_ = n_splits
+        self.result_ = CVResult(
+            estimate=estimate,
+            standard_error=se,
+            confidence_interval=normal_interval(estimate, se, level),
+            confidence_level=level,
+            scores=scores,
+            splits=splits,
+            sample_index=sample_index,
+            sample_split=sample_split,
+            sample_values=sample_values,
+            predictions=predictions,
+            scoring=scorer_name(scorer, self.scoring),
+            computation=outcome["kind"],
+            batched=outcome["batched"],
+            notes=tuple(notes),
+            fit_times=fit_times,
+            score_times=score_times,
+            method=self._method,
+            repeats=np.asarray(repeats),
+        )
+        if self.return_estimators:
+            if fold_models is None:  # the closed form fits no fold models: fit them now
+                fold_models = [
+                    clone(rest).fit(_take(Xt, tr), _take(y, tr), **fit_params) for tr, _ in splits
+                ]
+            self.estimators_ = [_with_prefix(prefix, m) if m is not None else None for m in fold_models]
+        if self.refit:
+            if outcome["kind"] == "closed form":
+                final = outcome["full"]
+            else:
+                final = clone(rest)
+                final.fit(Xt, y, **fit_params) if y is not None else final.fit(Xt, **fit_params)
+            self.estimator_ = _with_prefix(prefix, final)
+        return self
+
+    # ------------------------------------------------------------------ queries
+    def confidence_interval(self, confidence_level=0.95):
+        """Naive normal interval ``estimate_ -/+ z * standard_error_``.
+
+        It treats the split scores as independent, which they are not (training
+        sets overlap), so it tends to be too narrow: an approximation.
+
+        Parameters
+        ----------
+        confidence_level : float, default=0.95
+
+        Returns
+        -------
+        ConfidenceInterval
+        """
+        check_is_fitted(self, "estimate_")
+        level = check_confidence_level(confidence_level)
+        return normal_interval(self.estimate_, self.standard_error_, level)
+
+    # delegation to the refit model, as GridSearchCV does
+    def _check_refit(self, method):
+        if not self.refit:
+            raise AttributeError(f"{method} is not available when refit=False: there is no final model.")
+        check_is_fitted(self, "estimator_")
+
+    @available_if(_estimator_has("predict"))
+    def predict(self, X):
+        """Predict with the model refit on all data."""
+        self._check_refit("predict")
+        return self.estimator_.predict(X)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities of the refit model."""
+        self._check_refit("predict_proba")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log class probabilities of the refit model."""
+        self._check_refit("predict_log_proba")
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of the refit model."""
+        self._check_refit("decision_function")
+        return self.estimator_.decision_function(X)
+
+    @available_if(_estimator_has("transform"))
+    def transform(self, X):
+        """Transform with the refit model."""
+        self._check_refit("transform")
+        return self.estimator_.transform(X)
+
+    @available_if(_estimator_has("score_samples"))
+    def score_samples(self, X):
+        """``score_samples`` of the refit model."""
+        self._check_refit("score_samples")
+        return self.estimator_.score_samples(X)
+
+    def score(self, X, y=None):
+        """Score of the refit model on ``(X, y)`` with this object's scorer."""
+        self._check_refit("score")
+        if y is None:
+            return self.scorer_(self.estimator_, X)
+        return self.scorer_(self.estimator_, X, y)
+
+    @property
+    def classes_(self):
+        """Classes of the refit classifier."""
+        self._check_refit("classes_")
+        return self.estimator_.classes_
+
+    @property
+    def n_features_in_(self):
+        """Number of features seen by the refit model."""
+        try:
+            check_is_fitted(self, "estimator_")
+        except Exception as exc:
+            raise AttributeError(f"{type(self).__name__} has no n_features_in_ before a refit fit.") from exc
+        return self.estimator_.n_features_in_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        sub = get_tags(self.estimator)
+        tags.estimator_type = sub.estimator_type
+        tags.classifier_tags = deepcopy(sub.classifier_tags)
+        tags.regressor_tags = deepcopy(sub.regressor_tags)
+        tags.target_tags = deepcopy(sub.target_tags)
+        tags.input_tags.pairwise = sub.input_tags.pairwise
+        tags.input_tags.sparse = sub.input_tags.sparse
+        tags.input_tags.allow_nan = sub.input_tags.allow_nan
+        return tags
+
+
+def _naive_se(scores):
+    scores = np.asarray(scores, dtype=float)
+    if len(scores) < 2:
+        return float("nan")
+    return float(scores.std(ddof=1) / np.sqrt(len(scores)))
+
+
+def _concat(parts):
+    try:
+        return np.concatenate(parts)
+    except ValueError:
+        return None
+
+
+def _take(a, idx):
+    return None if a is None else _safe_indexing(a, idx)
+
+
+def _with_prefix(prefix, model):
+    """The fitted stateless steps followed by a fitted model, as one Pipeline."""
+    if not prefix:
+        return model
+    steps = list(prefix) + (list(model.steps) if isinstance(model, Pipeline) else [("model", model)])
+    if not isinstance(model, Pipeline):
+        steps[-1] = (_final_name(prefix), model)
+    return Pipeline(steps)
+
+
+def _final_name(prefix):
+    names = {n for n, _ in prefix}
+    name = "model"
+    while name in names:
+        name += "_"
+    return name
+
+
+SHARED_PARAMETERS_DOC = """
+    scoring : str, callable or None, default=None
+        What scikit-learn's ``scoring`` takes: a scorer name, or a callable
+        ``scorer(estimator, X, y)``. None uses the estimator's ``score``.
+    n_jobs : int or None, default=None
+        Splits fitted in parallel through joblib (so a Dask or Ray joblib backend
+        scales out unchanged). Results do not depend on it.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed of the splits.
+    error_score : "raise" or float, default="raise"
+        "raise" re-raises the first failing fit, with a note naming its split. A
+        number records it as that split's score; failed splits are left out of the
+        estimate and listed in ``result_.notes``.
+    refit : bool, default=True
+        Fit the estimator on all the data afterwards (``estimator_``; ``predict``
+        and friends use it).
+    return_estimators : bool, default=False
+        Keep the fold models in ``estimators_``.
+    batch_folds : "auto" or False, default="auto"
+        When the estimator implements ``fit_folds`` (the fold-batching protocol of
+        :mod:`resample._protocol`) "auto" lets it fit all splits at once.
+    shortcut : "auto", True or False, default="auto"
+        Exact closed form for least-squares models (``LinearRegression``, ``Ridge``,
+        alone or after stateless Pipeline steps) with squared-error scoring: no
+        refits. "auto" uses it when valid, True requires it (and says why not),
+        False always refits. Where the estimator's own solver disagrees with exact
+        least squares (ill-conditioned designs) a ``ShortcutWarning`` says so and
+        ``result_.notes`` records it.
+
+    Attributes
+    ----------
+    estimate_ : float
+        Resampling estimate of the score, in the scorer's units and sign (for
+        ``neg_mean_squared_error`` minus the MSE). Per-sample metrics pool all
+        held-out values; other metrics average split scores weighted by test size.
+    standard_error_ : float
+        Naive standard error: std of the split scores over sqrt(number of splits);
+        for LOOCV with a per-sample metric, std of the per-sample values over
+        sqrt(n). It ignores that training sets overlap, so it is an approximation
+        that tends to be too small.
+    scores_ : ndarray of shape (n_splits,)
+    result_ : CVResult
+    estimator_ : estimator
+        The model refit on all data (``refit=True``).
+    estimators_ : list of estimators
+        The fold models (``return_estimators=True``).
+    n_splits_ : int
+    scorer_ : callable
+"""
