@@ -124,6 +124,7 @@ class KFoldCV(BaseCV):
         return_estimators=False,
         batch_folds="auto",
         shortcut="auto",
+        progress=False,
     ):
         super().__init__(
             estimator,
@@ -135,6 +136,7 @@ class KFoldCV(BaseCV):
             return_estimators=return_estimators,
             batch_folds=batch_folds,
             shortcut=shortcut,
+            progress=progress,
         )
         self.n_splits = n_splits
         self.shuffle = shuffle
@@ -268,6 +270,7 @@ class ValidationSetCV(BaseCV):
         return_estimators=False,
         batch_folds="auto",
         shortcut="auto",
+        progress=False,
     ):
         super().__init__(
             estimator,
@@ -279,6 +282,7 @@ class ValidationSetCV(BaseCV):
             return_estimators=return_estimators,
             batch_folds=batch_folds,
             shortcut=shortcut,
+            progress=progress,
         )
         self.test_size = test_size
         self.n_repeats = n_repeats

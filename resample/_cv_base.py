@@ -22,6 +22,7 @@ from ._compat import HasMethods, StrOptions
 from ._engine import check_error_score, run_splits, score_fitted, warn_failures
 from ._fastpath import LeastSquaresCV, shortcut_plan
 from ._protocol import fit_folds, supports_fit_folds
+from ._progress import check_progress
 from ._random import as_generator
 from ._results import CVResult, SplitIndices, normal_interval
 from ._scoring import pointwise_metric, pooled_score, scorer_name
@@ -58,6 +59,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         "return_estimators": ["boolean"],
         "batch_folds": [StrOptions({"auto"}), "boolean"],
         "shortcut": [StrOptions({"auto"}), "boolean"],
+        "progress": ["boolean"],
     }
     _method = "cross-validation"
 
@@ -73,6 +75,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         return_estimators=False,
         batch_folds="auto",
         shortcut="auto",
+        progress=False,
     ):
         self.estimator = estimator
         self.scoring = scoring
@@ -83,6 +86,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         self.return_estimators = return_estimators
         self.batch_folds = batch_folds
         self.shortcut = shortcut
+        self.progress = progress
 
     # ------------------------------------------------------------------ splits
     def _make_splits(self, X, y, groups, n_samples, rng):  # pragma: no cover - abstract
@@ -113,6 +117,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         self._validate_params()
         check_estimator(self.estimator)
         check_error_score(self.error_score)
+        check_progress(self.progress)
         n = check_data(X, y, groups, estimator=self.estimator)
         self._check_params(n)
         scorer = check_scoring(self.estimator, self.scoring)
@@ -177,6 +182,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             n_jobs=self.n_jobs,
             error_score=self.error_score,
             keep=self.return_estimators,
+            progress=self.progress,
         )
         return {"kind": "refits", "batched": False, "outcomes": outs}
 
@@ -487,6 +493,10 @@ SHARED_PARAMETERS_DOC = """
         False always refits. Where the estimator's own solver disagrees with exact
         least squares (ill-conditioned designs) a ``ShortcutWarning`` says so and
         ``result_.notes`` records it.
+    progress : bool, default=False
+        Show a progress bar (tqdm, on stderr) over the split fits, also under
+        ``n_jobs > 1``. The closed form and batched fold fits have no per-split
+        work to follow and show none. Silent by default.
 
     Attributes
     ----------

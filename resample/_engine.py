@@ -16,6 +16,7 @@ from sklearn.base import clone
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _check_method_params
 
+from ._progress import parallel_with_progress
 from ._scoring import SplitScore, score_split
 from .exceptions import FitFailedError, ResampleWarning
 
@@ -78,14 +79,24 @@ def score_fitted(model, X, y, train, test, scorer, i, n_splits, error_score, kee
     return SplitOutcome(scored, model if keep else None, fit_time, time.perf_counter() - start)
 
 
-def run_splits(estimator, X, y, splits, scorer, *, fit_params, n_jobs, error_score, keep):
+def run_splits(estimator, X, y, splits, scorer, *, fit_params, n_jobs, error_score, keep, progress=False):
     """Fit a clone on each split's training rows and score it on its test rows."""
     n_splits = len(splits)
+    if progress:  # same fits, streamed back as they finish so a bar can follow them
+        jobs = (
+            delayed(_indexed)(i, estimator, X, y, tr, te, scorer, fit_params, n_splits, error_score, keep)
+            for i, (tr, te) in enumerate(splits)
+        )
+        return parallel_with_progress(jobs, n_jobs, n_splits, desc="splits")
     jobs = (
         delayed(_fit_and_score)(estimator, X, y, tr, te, scorer, fit_params, i, n_splits, error_score, keep)
         for i, (tr, te) in enumerate(splits)
     )
     return Parallel(n_jobs=n_jobs)(jobs)
+
+
+def _indexed(i, estimator, X, y, train, test, scorer, fit_params, n_splits, error_score, keep):
+    return i, _fit_and_score(estimator, X, y, train, test, scorer, fit_params, i, n_splits, error_score, keep)
 
 
 def check_error_score(error_score):
