@@ -7,6 +7,8 @@ bootstrap) as scikit-learn meta-estimators and SciPy-style functions.
 
 from ._results import ConfidenceInterval, CVResult
 from ._cv import KFoldCV, LeaveOneOutCV, ValidationSetCV
+from ._bootstrap import BootstrapResult, bootstrap
+from ._jackknife import JackknifeResult, jackknife
 
 __version__ = "0.1.0.dev0"
 
@@ -16,4 +18,8 @@ __all__ = [
     "KFoldCV",
     "CVResult",
     "ConfidenceInterval",
+    "bootstrap",
+    "BootstrapResult",
+    "jackknife",
+    "JackknifeResult",
 ]
