@@ -9,6 +9,7 @@ from ._results import ConfidenceInterval, CVResult
 from ._cv import KFoldCV, LeaveOneOutCV, ValidationSetCV
 from ._bootstrap import BootstrapResult, bootstrap
 from ._jackknife import JackknifeResult, jackknife
+from ._selection import OneStandardErrorChoice, one_standard_error_rule, select_one_standard_error
 
 __version__ = "0.1.0.dev0"
 
@@ -22,4 +23,7 @@ __all__ = [
     "BootstrapResult",
     "jackknife",
     "JackknifeResult",
+    "select_one_standard_error",
+    "one_standard_error_rule",
+    "OneStandardErrorChoice",
 ]
