@@ -14,7 +14,7 @@ from copy import deepcopy
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils import _safe_indexing, get_tags, indexable
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
@@ -120,6 +120,9 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         check_progress(self.progress)
         n = check_data(X, y, groups, estimator=self.estimator)
         self._check_params(n)
+        # Sparse formats without row indexing become CSR, other sequences arrays (new
+        # objects: the caller's data is never changed).
+        X, y, groups = indexable(X, y, groups)
         scorer = check_scoring(self.estimator, self.scoring)
         rng = as_generator(self.random_state)
         pairs, repeats = self._make_splits(X, y, groups, n, rng)
@@ -189,7 +192,11 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
     def _closed_form(self, rest, plan, Xt, y, splits, notes):
         ls = LeastSquaresCV(Xt, y, plan)
         tests = [splits.test(i) for i in range(len(splits))]
-        if all(len(t) == 1 for t in tests) and len(tests) == ls.n:
+        if not splits.is_partition_complement:  # gaps or bootstrap samples: solve on each training set
+            residuals = [ls.refit_residuals(splits[i][0], t) for i, t in enumerate(tests)]
+            if any(r is None for r in residuals):
+                return None
+        elif all(len(t) == 1 for t in tests) and len(tests) == ls.n:
             loo = ls.loo_residuals()
             if loo is None:
                 return None

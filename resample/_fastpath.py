@@ -177,6 +177,15 @@ class LeastSquaresCV:
     def _direct(self, test):
         train = np.ones(self.n, dtype=bool)
         train[test] = False
+        return self.refit_residuals(np.flatnonzero(train), test)
+
+    def refit_residuals(self, train, test):
+        """Residuals on rows ``test`` of the exact fit on rows ``train`` (repeats count twice).
+
+        For splits whose training set is not the complement of the test set (a gap
+        around the test block, bootstrap samples). None if the training rows lose a
+        direction of the full design.
+        """
         Zt, yt = self.Z[train], self.y[train]
         if np.any(self.penalty > 0):
             A = np.vstack([Zt, np.diag(np.sqrt(self.penalty))])
@@ -186,7 +195,7 @@ class LeastSquaresCV:
         else:
             Q, R, piv = sla.qr(Zt, mode="economic", pivoting=True)
             d = np.abs(np.diag(R))
-            r = int(np.sum(d > _RANK_TOL * d[0]))
+            r = int(np.sum(d > _RANK_TOL * d[0])) if d.size else 0
             if r < self.rank:  # the training rows lose a direction the full data has
                 return None
             coef = np.zeros(Zt.shape[1])

@@ -78,6 +78,15 @@ def num_samples(X, name="X"):
         raise TypeError(f"{name} must be array-like with a first axis of samples; got {_short(X)}.") from exc
 
 
+def _requires_y(estimator):
+    from sklearn.utils import get_tags
+
+    try:
+        return bool(get_tags(estimator).target_tags.required)
+    except Exception:
+        return False
+
+
 def _is_numeric_array(a):
     return isinstance(a, np.ndarray) and a.dtype.kind in "fc"
 
@@ -135,6 +144,11 @@ def check_data(X, y=None, groups=None, *, estimator=None, min_samples=2):
     n = num_samples(X, "X")
     if n < min_samples:
         raise ValueError(f"X has {n} samples; at least {min_samples} are needed to resample.")
+    if y is None and estimator is not None and _requires_y(estimator):
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y is None; "
+            "pass the targets as fit(X, y)."
+        )
     if y is not None:
         n_y = num_samples(y, "y")
         if n_y != n:
