@@ -1,0 +1,27 @@
+"""resample_torch: the resampling methods of ``resample`` for PyTorch models.
+
+scikit-learn estimators around torch modules (:class:`TorchClassifier`,
+:class:`TorchRegressor`), character-level recurrent language models trained by
+truncated backpropagation through time (:class:`CharRNNLanguageModel`) with the
+K fold models of a cross-validation trained together, and the sequence-aware
+pieces that cross-validating a language model needs (:func:`text_blocks`,
+:func:`block_bootstrap_perplexity`).
+
+The core package ``resample`` never imports torch; this plugin builds on it.
+"""
+
+from ._estimators import MLP, TorchClassifier, TorchRegressor
+from ._lm import BlockLogLikelihood, CharRNN, CharRNNLanguageModel
+from ._text import TextBlock, Vocabulary, text_blocks
+
+__all__ = [
+    "CharRNNLanguageModel",
+    "text_blocks",
+    "TextBlock",
+    "Vocabulary",
+    "CharRNN",
+    "BlockLogLikelihood",
+    "MLP",
+    "TorchClassifier",
+    "TorchRegressor",
+]
