@@ -182,6 +182,15 @@ class CVResult:
             }
         )
 
+    def plot(self, ax=None, **kwargs):
+        """Draw the split scores with the estimate and its interval (needs matplotlib).
+
+        See :func:`resample._plot.plot_cv_result`; returns the matplotlib Axes.
+        """
+        from ._plot import plot_cv_result
+
+        return plot_cv_result(self, ax=ax, **kwargs)
+
     def __repr__(self):
         low, high = self.confidence_interval
         text = (
