@@ -9,6 +9,8 @@ from ._results import ConfidenceInterval, CVResult
 from ._cv import KFoldCV, LeaveOneOutCV, ValidationSetCV
 from ._bootstrap import BootstrapResult, bootstrap
 from ._jackknife import JackknifeResult, jackknife
+from ._bootstrap_estimator import BootstrapEstimator
+from ._bootstrap_cv import BootstrapCV
 from ._selection import OneStandardErrorChoice, one_standard_error_rule, select_one_standard_error
 
 __version__ = "0.1.0.dev0"
@@ -23,6 +25,8 @@ __all__ = [
     "BootstrapResult",
     "jackknife",
     "JackknifeResult",
+    "BootstrapEstimator",
+    "BootstrapCV",
     "select_one_standard_error",
     "one_standard_error_rule",
     "OneStandardErrorChoice",

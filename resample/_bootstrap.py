@@ -34,7 +34,7 @@ from ._validation import (
 )
 from .exceptions import DegenerateWarning, ResampleWarning
 
-__all__ = ["bootstrap", "BootstrapResult", "METHODS"]
+__all__ = ["bootstrap", "BootstrapResult", "METHODS", "summarize"]
 
 #: Index entries in one call of the statistic when ``batch`` is None: about 8 MB
 #: of int32 indices and 16 MB of gathered float64 data, whatever n is.
@@ -509,7 +509,6 @@ def bootstrap(
         )
     moments = _Moments(total_n, max(1, stat.value.size)) if regression else None
 
-    notes = []
     new, new_se = (np.empty((*stat.shape, 0)), None)
     if n_resamples:
         new, new_se = _draw(
@@ -523,6 +522,47 @@ def bootstrap(
         )
     distribution, resample_ses = _combine(bootstrap_result, new, new_se, method)
 
+    def bca(draws):
+        z0, outside = bias_correction(draws.distribution, draws.estimate)
+        a, how = _acceleration(acceleration, bootstrap_result, stat, batch, moments)
+        notes = [how]
+        if outside:
+            message = (
+                "The estimate lies outside the bootstrap distribution, so BCa's bias correction "
+                "is at its limit and the interval ends at an extreme resample; prefer another method."
+            )
+            warnings.warn(message, DegenerateWarning, stacklevel=4)
+            notes.append(message)
+        return replace(draws, bias_correction=z0, acceleration=a), notes
+
+    def studentized(draws):
+        # D&H (1997) eq. 5.7: the se of the estimate itself; the outer bootstrap's when none is given.
+        se_hat = se_stat.value if se_stat is not None else draws.standard_error
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = (draws.distribution - draws.estimate[..., None]) / resample_ses
+        source = "se_function." if se_stat is not None else f"an inner bootstrap of {n_inner}."
+        draws = replace(draws, studentized=np.where(np.isfinite(t), t, np.nan), estimate_standard_error=se_hat)
+        return draws, ["studentized: per-resample standard errors from " + source]
+
+    return summarize(
+        stat.value,
+        distribution,
+        method=method,
+        confidence_level=confidence_level,
+        extend={"bca": bca, "studentized": studentized}.get(method),
+        resample_standard_errors=resample_ses,
+    )
+
+
+def summarize(estimate, distribution, *, method, confidence_level, extend=None, notes=(), **fields):
+    """A :class:`BootstrapResult` from an estimate (shape S) and its draws ``(*S, B)``.
+
+    Non-finite draws are counted, reported and left out; a degenerate distribution
+    (every draw equal) gives that value as the interval, with a warning.
+    ``extend(draws) -> (draws, notes)`` adds what a method needs beyond the draws.
+    """
+    estimate = np.asarray(estimate, dtype=float)
+    notes = list(notes)
     finite = np.isfinite(distribution)
     n_nonfinite = int((~finite).sum())
     if n_nonfinite:
@@ -530,55 +570,30 @@ def bootstrap(
             f"The statistic was NaN or infinite on {n_nonfinite} of {distribution.size} resample values; "
             "they are left out of the standard error, bias and interval."
         )
-        warnings.warn(message, ResampleWarning, stacklevel=2)
+        warnings.warn(message, ResampleWarning, stacklevel=3)
         notes.append(message)
     clean = np.where(finite, distribution, np.nan)
-    theta = stat.value
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN, reported above
         se = np.nanstd(clean, axis=-1, ddof=1)
-        bias = np.nanmean(clean, axis=-1) - theta
-
-    draws = Draws(estimate=theta, distribution=clean, standard_error=se, bias=bias)
-    z0 = a = None
-    if method == "bca":
-        z0, outside = bias_correction(clean, theta)
-        a, how = _acceleration(acceleration, bootstrap_result, stat, batch, moments, total_n)
-        notes.append(how)
-        if outside:
-            message = (
-                "The estimate lies outside the bootstrap distribution, so BCa's bias correction "
-                "is at its limit and the interval ends at an extreme resample; prefer another method."
-            )
-            warnings.warn(message, DegenerateWarning, stacklevel=2)
-            notes.append(message)
-        draws = replace(draws, bias_correction=z0, acceleration=a)
-    elif method == "studentized":
-        se_hat = (
-            np.asarray(se_stat.value, dtype=float) if se_stat is not None else se
-        )  # D&H (1997) eq. 5.7: se of the estimate; the outer bootstrap's when none is given
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = (clean - theta[..., None]) / resample_ses
-        draws = replace(draws, studentized=np.where(np.isfinite(t), t, np.nan), estimate_standard_error=se_hat)
-        notes.append(
-            "studentized: per-resample standard errors from "
-            + ("se_function." if se_stat is not None else f"an inner bootstrap of {n_inner}.")
-        )
-
+        bias = np.nanmean(clean, axis=-1) - estimate
+    draws = Draws(estimate=estimate, distribution=clean, standard_error=se, bias=bias)
+    if extend is not None:
+        draws, more = extend(draws)
+        notes.extend(more)
     low, high = METHODS[method](draws, confidence_level)
-    degenerate = np.nanmax(clean, axis=-1, initial=-np.inf) == np.nanmin(clean, axis=-1, initial=np.inf)
+    top = np.nanmax(clean, axis=-1, initial=-np.inf)
+    degenerate = top == np.nanmin(clean, axis=-1, initial=np.inf)
     if np.any(degenerate):
         message = (
             "Every resample gave the same value of the statistic (degenerate data, e.g. all "
             "observations equal): the standard error is 0 and the interval is that single value."
         )
-        warnings.warn(message, DegenerateWarning, stacklevel=2)
+        warnings.warn(message, DegenerateWarning, stacklevel=3)
         notes.append(message)
-        value = np.nanmax(clean, axis=-1, initial=-np.inf)
-        low, high = np.where(degenerate, value, low), np.where(degenerate, value, high)
-
+        low, high = np.where(degenerate, top, low), np.where(degenerate, top, high)
     return BootstrapResult(
-        estimate=_scalar(theta),
+        estimate=_scalar(estimate),
         standard_error=_scalar(se),
         bias=_scalar(bias),
         confidence_interval=ConfidenceInterval(_scalar(low), _scalar(high)),
@@ -588,9 +603,9 @@ def bootstrap(
         n_resamples=distribution.shape[-1],
         notes=tuple(notes),
         n_nonfinite=n_nonfinite,
-        bias_correction=None if z0 is None else _scalar(z0),
-        acceleration=None if a is None else _scalar(a),
-        resample_standard_errors=resample_ses,
+        bias_correction=None if draws.bias_correction is None else _scalar(draws.bias_correction),
+        acceleration=None if draws.acceleration is None else _scalar(draws.acceleration),
+        **fields,
     )
 
 
@@ -598,7 +613,7 @@ def _needs_acceleration(result):
     return result is None or result.acceleration is None
 
 
-def _acceleration(option, result, stat, batch, moments, total_n):
+def _acceleration(option, result, stat, batch, moments):
     """BCa ``a`` and a note saying where it came from."""
     if not isinstance(option, str):
         return np.full(stat.shape, float(option)), f"BCa acceleration given: {option}."

@@ -1,0 +1,442 @@
+"""The bootstrap of a fitted model: standard errors and intervals of its attributes.
+
+Resampling cases (rows) by default, residuals as an option (Davison & Hinkley 1997,
+section 6.2.3, algorithms 6.1 and 6.2). Resamples come in blocks of
+:data:`resample._random.BLOCK_SIZE`, one child stream each, so ``n_jobs`` never
+changes the result.
+
+For least-squares models (``LinearRegression``, ``Ridge``) no model is refitted: a
+resample of cases is a vector of counts ``w`` and its normal equations are
+``sum_i w_i z_i z_i' beta = sum_i w_i z_i y_i``, so one matrix product of the counts
+with a precomputed table of the rows' ``z_i z_i'`` and ``z_i y_i`` gives every
+resample's equations at once, and a batched solve their coefficients. Residual
+resampling keeps the design fixed: ``beta*_b = P y*_b`` with one projection ``P``.
+"""
+
+import math
+import numbers
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_regressor
+from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.utils import _safe_indexing, indexable
+from sklearn.utils.validation import check_is_fitted
+
+from ._bootstrap import _quantiles, summarize
+from ._compat import HasMethods, Interval, StrOptions
+from ._results import ConfidenceInterval
+from ._random import BLOCK_SIZE, as_generator, int_seed, spawn
+from ._validation import check_confidence_level, check_data, check_estimator, check_option
+from .exceptions import FitFailedError
+
+__all__ = ["BootstrapEstimator"]
+
+#: Interval methods available for fitted attributes (those that need no refits
+#: beyond the bootstrap's own: BCa would need a jackknife of refits).
+ATTRIBUTE_METHODS = ("percentile", "basic", "normal")
+
+#: Largest condition number of the (centred, intercept-augmented) design for which
+#: the normal equations of the batched path are trusted; beyond it, refits.
+MAX_CONDITION = 1e7
+
+
+def _least_squares_penalty(estimator):
+    """The ridge penalty of a plain least-squares model (0 for OLS), else None."""
+    if type(estimator) is LinearRegression and not estimator.positive:
+        return 0.0
+    if type(estimator) is Ridge and not estimator.positive and isinstance(estimator.alpha, numbers.Real):
+        return float(estimator.alpha)
+    return None
+
+
+class _LeastSquares:
+    """All resamples of a (ridge) least-squares fit, solved together.
+
+    Columns are centred at the full-data means (exact for a model with an
+    intercept, and it keeps the normal equations well conditioned); the intercept,
+    unpenalised as in scikit-learn's ``Ridge``, is the first unknown.
+    """
+
+    def __init__(self, X, y, penalty, fit_intercept):
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y, dtype=float)
+        self.multi = y.ndim == 2
+        Y = y if self.multi else y[:, None]  # (n, k)
+        self.fit_intercept = fit_intercept
+        if fit_intercept:
+            self.x_mean, self.y_mean = X.mean(axis=0), Y.mean(axis=0)
+            Z = np.hstack([np.ones((len(X), 1)), X - self.x_mean])  # (n, q)
+            Y = Y - self.y_mean
+        else:
+            Z = X
+        q = Z.shape[1]
+        self.penalty = np.full(q, penalty)
+        if fit_intercept:
+            self.penalty[0] = 0.0
+        self.Z, self.Y = Z, Y
+        self.outer = (Z[:, :, None] * Z[:, None, :]).reshape(len(Z), q * q)  # rows' z z', (n, q^2)
+        self.cross = (Z[:, :, None] * Y[:, None, :]).reshape(len(Z), -1)  # rows' z y', (n, q k)
+        self.condition = np.linalg.cond(Z.T @ Z + np.diag(self.penalty))
+
+    def cases(self, counts):
+        """Coefficients for case resamples given as counts ``(m, n)``: ``(m, q, k)``."""
+        m, q = len(counts), self.Z.shape[1]
+        gram = (counts @ self.outer).reshape(m, q, q) + np.diag(self.penalty)
+        rhs = (counts @ self.cross).reshape(m, q, -1)
+        return _solve(gram, rhs)
+
+    def residuals(self, Ystar):
+        """Coefficients for responses ``(m, n, k)`` on the fixed design: ``(m, q, k)``."""
+        gram = self.Z.T @ self.Z + np.diag(self.penalty)
+        projection = np.linalg.solve(gram, self.Z.T)  # (q, n)
+        return np.einsum("qn,mnk->mqk", projection, Ystar - (self.y_mean if self.fit_intercept else 0))
+
+    def attributes(self, beta):
+        """``coef_`` ``(m, k, p)`` and ``intercept_`` ``(m, k)`` in scikit-learn's scale."""
+        if not self.fit_intercept:
+            return np.swapaxes(beta, 1, 2), np.zeros((len(beta), beta.shape[2]))
+        coef = np.swapaxes(beta[:, 1:, :], 1, 2)  # (m, k, p)
+        intercept = beta[:, 0, :] + self.y_mean - coef @ self.x_mean
+        return coef, intercept
+
+
+def _solve(gram, rhs):
+    try:
+        return np.linalg.solve(gram, rhs)
+    except np.linalg.LinAlgError:  # a resample that loses a direction: minimum-norm, as lstsq
+        return np.linalg.pinv(gram, hermitian=True) @ rhs
+
+
+def _counts(rows, n):
+    m = rows.shape[0]
+    flat = (rows + (np.arange(m, dtype=np.int64) * n)[:, None]).ravel()
+    return np.bincount(flat, minlength=m * n).reshape(m, n).astype(float)
+
+
+def _fit_block(estimator, X, y, rows, first, attributes, shapes, fitted, residuals):
+    """Refit a clone on each resample of a block; return each attribute stacked ``(m, ...)``."""
+    out = {name: np.empty((len(rows), *shape)) for name, shape in shapes.items()}
+    for b, idx in enumerate(rows):
+        model = clone(estimator)  # never fit the caller's object
+        try:
+            if residuals is None:
+                model.fit(_safe_indexing(X, idx), _safe_indexing(y, idx))
+            else:
+                model.fit(X, fitted + residuals[idx])
+        except Exception as exc:
+            raise FitFailedError(
+                f"fit failed on bootstrap resample {first + b}: {type(exc).__name__}: {exc}", split=first + b
+            ) from exc
+        for name in attributes:
+            value = np.asarray(getattr(model, name), dtype=float)
+            if value.shape != shapes[name]:
+                raise FitFailedError(
+                    f"on bootstrap resample {first + b}, {name} has shape {value.shape} but {shapes[name]} on all "
+                    "the data (a class missing from the resample?); use more data per class or "
+                    "resampling='residuals'.",
+                    split=first + b,
+                )
+            out[name][b] = value
+    return out
+
+
+class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
+    """Bootstrap standard errors and intervals of a fitted model's attributes.
+
+    The estimator is fitted on ``n_resamples`` bootstrap resamples and once on all
+    the data (``estimator_``, used by ``predict``); the spread of each attribute
+    over the resamples gives its standard error and interval (ISLR section 5.2,
+    5.3.4). ``LinearRegression`` and ``Ridge`` are solved for all resamples at once
+    in batched linear algebra instead of refitted.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        Cloned before every fit; the caller's object is never changed.
+    n_resamples : int, default=1000
+    resampling : {"cases", "residuals"}, default="cases"
+        "cases" resamples rows ``(x_i, y_i)``. "residuals" (regressors only) keeps X
+        and refits on ``fitted + resampled residuals`` (raw residuals of the full fit,
+        centred; Davison & Hinkley 1997, algorithm 6.1 without the leverage
+        adjustment), which assumes constant variance.
+    attributes : list of str or None, default=None
+        Fitted attributes to bootstrap; None: those of ``coef_`` and ``intercept_``
+        that the fitted estimator has.
+    method : {"percentile", "basic", "normal"}, default="percentile"
+        Interval method of :meth:`confidence_interval` (see :func:`resample.bootstrap`).
+    confidence_level : float, default=0.95
+    batched : "auto" or False, default="auto"
+        "auto" solves least-squares models in batch (and falls back to refits on an
+        ill-conditioned design, saying so in ``notes_``); False always refits.
+    n_jobs : int or None, default=None
+        Blocks of refits run in parallel through joblib; results do not depend on it.
+    random_state : int, numpy.random.Generator or None, default=None
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        Fitted on all the data.
+    results_ : dict of str to BootstrapResult
+        Per attribute: estimate (the full-data value), standard error, bias,
+        interval and ``bootstrap_distribution`` (resamples on the last axis).
+    standard_errors_ : dict of str to float or ndarray
+    coef_, intercept_ : ndarray
+        Those of ``estimator_`` when bootstrapped.
+    computation_ : str
+        "batched least squares" or "refits".
+    notes_ : tuple of str
+
+    Examples
+    --------
+    ISLR section 5.3.4: bootstrap standard errors of ``mpg ~ horsepower``.
+
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from resample import BootstrapEstimator
+    >>> from resample.datasets import load_auto
+    >>> auto = load_auto()
+    >>> be = BootstrapEstimator(LinearRegression(), n_resamples=2000, random_state=0)
+    >>> be = be.fit(auto[["horsepower"]], auto["mpg"])
+    >>> round(float(be.standard_errors_["intercept_"]), 2), be.computation_
+    (0.85, 'batched least squares')
+    >>> low, high = be.confidence_interval("coef_")
+    >>> bool(low[0] < be.coef_[0] < high[0])
+    True
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit"])],
+        "n_resamples": [Interval(numbers.Integral, 1, None, closed="left")],
+        "resampling": [StrOptions({"cases", "residuals"})],
+        "attributes": [list, tuple, None],
+        "method": [StrOptions(set(ATTRIBUTE_METHODS))],
+        "confidence_level": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "batched": [StrOptions({"auto"}), "boolean"],
+        "n_jobs": [numbers.Integral, None],
+        "random_state": ["random_state", np.random.Generator],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        n_resamples=1000,
+        resampling="cases",
+        attributes=None,
+        method="percentile",
+        confidence_level=0.95,
+        batched="auto",
+        n_jobs=None,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.n_resamples = n_resamples
+        self.resampling = resampling
+        self.attributes = attributes
+        self.method = method
+        self.confidence_level = confidence_level
+        self.batched = batched
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        """Fit on all data and on every bootstrap resample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        check_estimator(self.estimator)
+        n = check_data(X, y, estimator=self.estimator)
+        if self.resampling == "residuals" and not is_regressor(self.estimator):
+            raise ValueError(
+                f"resampling='residuals' needs a regressor; {type(self.estimator).__name__} is not one. "
+                "Use resampling='cases'."
+            )
+        X, y = indexable(X, y)
+        rng = as_generator(self.random_state)
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        names = self._attribute_names()
+        shapes = {name: np.shape(getattr(self.estimator_, name)) for name in names}
+        fitted = residuals = None
+        if is_regressor(self.estimator):  # centred residuals of the full fit
+            fitted = np.asarray(self.estimator_.predict(X), dtype=float)
+            residuals = np.asarray(y, dtype=float).reshape(fitted.shape) - fitted
+            residuals = residuals - residuals.mean(axis=0)
+        self._residuals = residuals  # for prediction intervals
+        if self.resampling == "cases":
+            fitted = residuals = None
+        self._prediction_seed = int_seed(rng)
+
+        notes = []
+        solver = self._batched_solver(X, y, names, notes)
+        children = spawn(rng, math.ceil(self.n_resamples / BLOCK_SIZE))
+        sizes = [min(BLOCK_SIZE, self.n_resamples - k * BLOCK_SIZE) for k in range(len(children))]
+        blocks = [child.integers(0, n, (m, n)) for child, m in zip(children, sizes)]
+        if solver is not None:
+            draws = self._solve_batched(solver, blocks, fitted, residuals, shapes)
+            self.computation_ = "batched least squares"
+        else:
+            starts = np.cumsum([0] + sizes[:-1])
+            parts = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_block)(self.estimator, X, y, rows, int(s), names, shapes, fitted, residuals)
+                for rows, s in zip(blocks, starts)
+            )
+            draws = {name: np.concatenate([p[name] for p in parts]) for name in names}
+            self.computation_ = "refits"
+        self._draws = draws  # (B, *shape) per attribute
+        self.results_ = {
+            name: summarize(
+                np.asarray(getattr(self.estimator_, name), dtype=float),
+                np.moveaxis(draws[name], 0, -1),
+                method=self.method,
+                confidence_level=self.confidence_level,
+                notes=notes,
+            )
+            for name in names
+        }
+        self.standard_errors_ = {name: r.standard_error for name, r in self.results_.items()}
+        for name in names:
+            setattr(self, name, getattr(self.estimator_, name))
+        self.notes_ = tuple(notes)
+        return self
+
+    def _attribute_names(self):
+        if self.attributes is None:
+            names = [a for a in ("coef_", "intercept_") if hasattr(self.estimator_, a)]
+            if not names:
+                raise ValueError(
+                    f"{type(self.estimator_).__name__} has neither coef_ nor intercept_; name the fitted "
+                    "attributes to bootstrap with attributes=[...]."
+                )
+            return names
+        names = list(self.attributes)
+        for name in names:
+            if not isinstance(name, str) or not hasattr(self.estimator_, name):
+                raise ValueError(
+                    f"attributes={self.attributes!r}: {name!r} is not a fitted attribute of "
+                    f"{type(self.estimator_).__name__}; name attributes it has after fit, such as 'coef_'."
+                )
+        return names
+
+    def _batched_solver(self, X, y, names, notes):
+        penalty = _least_squares_penalty(self.estimator)
+        if self.batched is False or penalty is None or not set(names) <= {"coef_", "intercept_"}:
+            return None
+        try:
+            Xa, ya = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+        except (TypeError, ValueError):
+            return None
+        if Xa.ndim != 2 or ya.ndim not in (1, 2):
+            return None
+        solver = _LeastSquares(Xa, ya, penalty, self.estimator.fit_intercept)
+        if not solver.condition < MAX_CONDITION:
+            notes.append(
+                f"design condition number {solver.condition:.2g} is too large for batched normal "
+                "equations: refitted each resample instead"
+            )
+            return None
+        return solver
+
+    def _solve_batched(self, solver, blocks, fitted, residuals, shapes):
+        n = solver.Z.shape[0]
+        coefs, intercepts = [], []
+        for rows in blocks:
+            if residuals is None:
+                beta = solver.cases(_counts(rows, n))
+            else:
+                ystar = fitted + residuals[rows]  # (m, n[, k])
+                beta = solver.residuals(ystar if ystar.ndim == 3 else ystar[..., None])
+            coef, intercept = solver.attributes(beta)
+            coefs.append(coef)
+            intercepts.append(intercept)
+        self._coefficients = (np.concatenate(coefs), np.concatenate(intercepts))  # (B, k, p), (B, k)
+        coef, intercept = self._coefficients
+        draws = {}
+        if "coef_" in shapes:
+            draws["coef_"] = coef.reshape(len(coef), *shapes["coef_"])
+        if "intercept_" in shapes:
+            draws["intercept_"] = intercept.reshape(len(intercept), *shapes["intercept_"])
+        return draws
+
+    def confidence_interval(self, attribute, confidence_level=None, method=None):
+        """Interval of a bootstrapped attribute, from the stored draws (no refits).
+
+        Parameters
+        ----------
+        attribute : str
+            One of ``results_``'s keys, e.g. ``"coef_"``.
+        confidence_level : float or None, default=None
+            None: the ``confidence_level`` given at construction.
+        method : {"percentile", "basic", "normal"} or None, default=None
+            None: the ``method`` given at construction.
+
+        Returns
+        -------
+        ConfidenceInterval
+            Arrays of the attribute's shape, or floats.
+        """
+        check_is_fitted(self, "results_")
+        if attribute not in self.results_:
+            raise ValueError(
+                f"attribute={attribute!r} was not bootstrapped; choose one of {sorted(self.results_)}."
+            )
+        level = check_confidence_level(self.confidence_level if confidence_level is None else confidence_level)
+        method = check_option(self.method if method is None else method, "method", ATTRIBUTE_METHODS)
+        result = self.results_[attribute]
+        return summarize(result.estimate, result.bootstrap_distribution, method=method, confidence_level=level).confidence_interval
+
+    def predict(self, X):
+        """Predict with the model fitted on all data."""
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict(X)
+
+    def predict_interval(self, X, confidence_level=None, kind="prediction"):
+        """Bootstrap intervals for predictions at ``X`` (regressors).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_queries, n_features)
+        confidence_level : float or None, default=None
+        kind : {"prediction", "mean"}, default="prediction"
+            "mean": percentile interval of the bootstrap models' predictions (the
+            regression function at X). "prediction": for a new response at X, from
+            the bootstrap prediction errors ``delta*_b = yhat*_b(x) - (yhat(x) + e*_b)``
+            with ``e*`` drawn from the centred residuals of the full fit (Davison &
+            Hinkley 1997, algorithm 6.4): ``(yhat(x) - delta*(1 - a/2), yhat(x) - delta*(a/2))``.
+
+        Returns
+        -------
+        ConfidenceInterval of ndarrays of shape (n_queries,)
+        """
+        check_is_fitted(self, "estimator_")
+        check_option(kind, "kind", ("prediction", "mean"))
+        level = check_confidence_level(self.confidence_level if confidence_level is None else confidence_level)
+        if not hasattr(self, "_coefficients"):
+            raise ValueError(
+                "predict_interval needs the bootstrap models' coefficients, which only the batched "
+                f"least-squares path keeps (computation_={self.computation_!r}); use LinearRegression or "
+                "Ridge with batched='auto'."
+            )
+        Xq = np.asarray(X, dtype=float)
+        coef, intercept = self._coefficients  # (B, k, p), (B, k)
+        boot = np.einsum("qp,bkp->qkb", Xq, coef) + intercept.T[None]  # (n_q, k, B)
+        center = np.asarray(self.estimator_.predict(X), dtype=float).reshape(len(Xq), -1)  # (n_q, k)
+        tails = np.array([(1 - level) / 2, (1 + level) / 2])
+        if kind == "mean":
+            low, high = _quantiles(boot, tails)
+        else:
+            residuals = self._residuals
+            rng = np.random.default_rng(self._prediction_seed)
+            e = residuals.reshape(len(residuals), -1)[rng.integers(0, len(residuals), boot.shape[-1])]  # (B, k)
+            delta = boot - (center[..., None] + e.T[None])
+            d_low, d_high = _quantiles(delta, tails)
+            low, high = center - d_high, center - d_low
+        shape = (len(Xq),) if coef.shape[1] == 1 and np.ndim(self._residuals) == 1 else center.shape
+        return ConfidenceInterval(low.reshape(shape), high.reshape(shape))
