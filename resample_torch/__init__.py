@@ -11,6 +11,7 @@ The core package ``resample`` never imports torch; this plugin builds on it.
 """
 
 from ._estimators import MLP, TorchClassifier, TorchRegressor
+from ._intervals import block_bootstrap_perplexity, cross_val_block_log_likelihood
 from ._lm import BlockLogLikelihood, CharRNN, CharRNNLanguageModel
 from ._text import TextBlock, Vocabulary, text_blocks
 
@@ -18,6 +19,8 @@ __all__ = [
     "CharRNNLanguageModel",
     "text_blocks",
     "TextBlock",
+    "block_bootstrap_perplexity",
+    "cross_val_block_log_likelihood",
     "Vocabulary",
     "CharRNN",
     "BlockLogLikelihood",
