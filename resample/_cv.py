@@ -48,7 +48,7 @@ def _check_class_counts(y, n_splits, name="n_splits"):
     classes, counts = np.unique(np.asarray(y), return_counts=True)
     small = counts < n_splits
     if small.any():
-        c, k = classes[small][0], counts[small][0]
+        c, k = classes[small][0].item(), counts[small][0]
         raise ValueError(
             f"Stratified splitting needs every class in every fold, but class {c!r} has only {k} samples, "
             f"fewer than {name}={n_splits}. Use {name} <= {counts.min()}, merge rare classes, or pass stratify=False."
@@ -81,9 +81,26 @@ class KFoldCV(BaseCV):
     cv : splitter or iterable of (train, test), default=None
         Overrides ``n_splits``, ``shuffle``, ``n_repeats`` and ``stratify``:
         e.g. ``BlockedKFold(5, gap=1)`` or ``LeaveOneGroupOut()``.
+    interval : {"naive", "nested"}, default="naive"
+        What ``standard_error_`` and ``confidence_interval`` report. "naive": the
+        spread of the split scores, which ignores that training sets overlap and
+        under-covers. "nested": nested cross-validation (Bates, Hastie &
+        Tibshirani 2023, :mod:`resample._nested`), an interval for the error of
+        the model fitted to these data, centred at a bias-corrected estimate.
+        Needs a per-sample metric, ``n_splits >= 3`` and ``cv=None``. It costs
+        ``nested_repeats * (K (K - 1) / 2 + K)`` extra fits, none for
+        least-squares models with squared error (batched closed form).
+    nested_repeats : int, default=50
+        Random partitions the nested estimate averages over (``interval="nested"``).
 """
         + SHARED_PARAMETERS_DOC
-        + """
+        + """    estimate_adjusted_ : float
+        Davison-Hinkley bias-adjusted estimate (R's ``boot::cv.glm``,
+        ``delta[2]``): ``estimate_`` plus the full fit's apparent error minus the
+        fold fits' average apparent error on all rows. NaN where undefined (a
+        metric that is not per-sample, ``refit=False`` with refits, splits that
+        are not complements); ``result_.notes`` say why.
+
     Examples
     --------
     >>> from sklearn.linear_model import LinearRegression
@@ -94,6 +111,14 @@ class KFoldCV(BaseCV):
     ...              scoring="neg_mean_squared_error").fit(auto[["horsepower"]], auto["mpg"])
     >>> round(-cv.estimate_, 1), cv.result_.computation
     (24.1, 'closed form')
+
+    The nested interval, with the naive one beside it:
+
+    >>> cv = KFoldCV(LinearRegression(), n_splits=10, shuffle=True, random_state=0, interval="nested",
+    ...              scoring="neg_mean_squared_error").fit(auto[["horsepower"]], auto["mpg"])
+    >>> nested, naive = cv.confidence_interval(0.9), cv.naive_confidence_interval(0.9)
+    >>> cv.result_.interval, bool(nested.high - nested.low >= naive.high - naive.low)
+    ('nested', True)
     """
     )
 
@@ -104,8 +129,11 @@ class KFoldCV(BaseCV):
         "n_repeats": [Interval(numbers.Integral, 1, None, closed="left")],
         "stratify": [StrOptions({"auto"}), "boolean"],
         "cv": [HasMethods(["split", "get_n_splits"]), "array-like", None],
+        "interval": [StrOptions({"naive", "nested"})],
+        "nested_repeats": [Interval(numbers.Integral, 1, None, closed="left")],
     }
     _method = "k-fold"
+    _adjust = True
 
     def __init__(
         self,
@@ -116,6 +144,8 @@ class KFoldCV(BaseCV):
         n_repeats=1,
         stratify="auto",
         cv=None,
+        interval="naive",
+        nested_repeats=50,
         scoring=None,
         n_jobs=None,
         random_state=None,
@@ -143,6 +173,14 @@ class KFoldCV(BaseCV):
         self.n_repeats = n_repeats
         self.stratify = stratify
         self.cv = cv
+        self.interval = interval
+        self.nested_repeats = nested_repeats
+
+    def _nested_labels(self, y):
+        if not _stratify(self.estimator, y, self.stratify):
+            return None
+        _check_class_counts(y, self.n_splits)
+        return np.asarray(y)
 
     def _check_params(self, n_samples):
         if self.cv is not None:

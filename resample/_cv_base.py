@@ -10,15 +10,17 @@ split (``_make_splits``) and what to check about their own parameters.
 import numbers
 import warnings
 from copy import deepcopy
+from dataclasses import replace
 
 import numpy as np
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing, get_tags, indexable
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import HasMethods, StrOptions
+from ._adjust import dh_adjusted_closed_form, dh_adjusted_refits, oof_average
 from ._engine import check_error_score, run_splits, score_fitted, warn_failures
 from ._fastpath import LeastSquaresCV, shortcut_plan
 from ._protocol import fit_folds, supports_fit_folds
@@ -27,7 +29,7 @@ from ._random import as_generator
 from ._results import CVResult, SplitIndices, normal_interval
 from ._scoring import pointwise_metric, pooled_score, scorer_name
 from ._stateless import split_stateless_prefix
-from ._validation import check_confidence_level, check_data, check_estimator, check_scoring
+from ._validation import check_confidence_level, check_data, check_estimator, check_nested, check_scoring
 from .exceptions import ShortcutWarning
 
 __all__ = ["BaseCV", "SHARED_PARAMETERS_DOC"]
@@ -53,7 +55,8 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         "estimator": [HasMethods(["fit"])],
         "scoring": [str, callable, None],
         "n_jobs": [numbers.Integral, None],
-        "random_state": ["random_state", np.random.Generator],
+        # checked by resample._random.as_generator, which also refuses legacy RandomState with a hint
+        "random_state": "no_validation",
         "error_score": [StrOptions({"raise"}), numbers.Real],
         "refit": ["boolean"],
         "return_estimators": ["boolean"],
@@ -62,6 +65,8 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         "progress": ["boolean"],
     }
     _method = "cross-validation"
+    #: KFoldCV sets this: compute the Davison-Hinkley adjusted estimate (estimate_adjusted_)
+    _adjust = False
 
     def __init__(
         self,
@@ -96,6 +101,10 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
     def _check_params(self, n_samples):
         """Data-dependent parameter checks of the subclass (before any fit)."""
 
+    def _nested_labels(self, y):  # pragma: no cover - only KFoldCV offers interval="nested"
+        """Class labels to stratify the nested partitions by, or None."""
+        return None
+
     # ------------------------------------------------------------------ fit
     def fit(self, X, y=None, groups=None, **fit_params):
         """Run the resampling, then (with ``refit=True``) fit on all the data.
@@ -124,6 +133,9 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         # objects: the caller's data is never changed).
         X, y, groups = indexable(X, y, groups)
         scorer = check_scoring(self.estimator, self.scoring)
+        nested = getattr(self, "interval", "naive") == "nested"
+        if nested:
+            check_nested(self.n_splits, self.cv, scorer, self.scoring, y, n)
         rng = as_generator(self.random_state)
         pairs, repeats = self._make_splits(X, y, groups, n, rng)
         splits = SplitIndices.from_pairs(n, pairs)
@@ -146,7 +158,13 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             )
 
         outcome = self._resample(rest, Xt, y, splits, scorer, fit_params, notes)
-        self._assemble(outcome, X, y, splits, repeats, scorer, notes, fitted_prefix, rest, Xt, fit_params)
+        if nested:
+            from ._nested import run_nested
+
+            nested = run_nested(self, rest, Xt, y, scorer, fit_params, rng, self._nested_labels(y), notes)
+        self._assemble(
+            outcome, X, y, splits, repeats, scorer, notes, fitted_prefix, rest, Xt, fit_params, nested=nested or None
+        )
         return self
 
     def _resample(self, rest, Xt, y, splits, scorer, fit_params, notes):
@@ -170,8 +188,9 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             if fitted is None:
                 notes.append(f"{type(rest).__name__} declined to fit the folds together; fitted one by one")
             else:
+                keep = self.return_estimators or self._adjust  # the D-H adjustment scores fold models on all rows
                 outs = [
-                    score_fitted(m, Xt, y, tr, te, scorer, i, len(splits), self.error_score, self.return_estimators)
+                    score_fitted(m, Xt, y, tr, te, scorer, i, len(splits), self.error_score, keep)
                     for i, (m, (tr, te)) in enumerate(zip(fitted, splits))
                 ]
                 return {"kind": "refits", "batched": True, "outcomes": outs}
@@ -184,7 +203,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             fit_params=fit_params,
             n_jobs=self.n_jobs,
             error_score=self.error_score,
-            keep=self.return_estimators,
+            keep=self.return_estimators or self._adjust,  # the D-H adjustment scores fold models on all rows
             progress=self.progress,
         )
         return {"kind": "refits", "batched": False, "outcomes": outs}
@@ -219,10 +238,10 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             )
             notes.append(message)
             warnings.warn(message, ShortcutWarning, stacklevel=4)
-        return {"kind": "closed form", "batched": False, "residuals": residuals, "full": full}
+        return {"kind": "closed form", "batched": False, "residuals": residuals, "full": full, "ls": ls}
 
     # ------------------------------------------------------------------ results
-    def _assemble(self, outcome, X, y, splits, repeats, scorer, notes, prefix, rest, Xt, fit_params):
+    def _assemble(self, outcome, X, y, splits, repeats, scorer, notes, prefix, rest, Xt, fit_params, nested=None):
         n_splits = len(splits)
         scores = np.empty(n_splits)
         values, preds, index, split_of = [], [], [], []
@@ -300,15 +319,21 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             notes.append("one-sample test sets with a metric that is not a mean over samples: plain mean of split scores")
 
         level = 0.95
+        oof = counts = None
+        if predictions is not None and len(sample_index) == len(predictions):
+            vote = pointwise and outcome["kind"] != "closed form" and _predicts_labels(rest, scorer)
+            oof, counts = oof_average(sample_index, predictions, splits.n_samples, vote=vote)
         self.scorer_ = scorer
         self.scores_ = scores
         self.estimate_ = estimate
-        self.standard_error_ = se
+        self.naive_standard_error_ = se
+        self.standard_error_ = se if nested is None else nested.standard_error
+        self.nested_ = nested
         self.n_splits_ = n_splits
         self.result_ = CVResult(
             estimate=estimate,
-            standard_error=se,
-            confidence_interval=normal_interval(estimate, se, level),
+            standard_error=self.standard_error_,
+            confidence_interval=normal_interval(estimate, se, level) if nested is None else nested.interval(level),
             confidence_level=level,
             scores=scores,
             splits=splits,
@@ -324,6 +349,11 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             score_times=score_times,
             method=self._method,
             repeats=np.asarray(repeats),
+            interval="naive" if nested is None else "nested",
+            naive_standard_error=se,
+            nested=nested,
+            oof_predictions=oof,
+            oof_counts=counts,
         )
         if self.return_estimators:
             if fold_models is None:  # the closed form fits no fold models: fit them now
@@ -338,14 +368,42 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
                 final = clone(rest)
                 final.fit(Xt, y, **fit_params) if y is not None else final.fit(Xt, **fit_params)
             self.estimator_ = _with_prefix(prefix, final)
+        if self._adjust:
+            final = final if self.refit else None
+            adjusted = self._dh_adjusted(outcome, fold_models, final, failed, pointwise, splits, scorer, Xt, y, estimate, notes)
+            self.estimate_adjusted_ = adjusted
+            self.result_ = replace(self.result_, estimate_adjusted=adjusted, notes=tuple(notes))
         return self
+
+    def _dh_adjusted(self, outcome, fold_models, final, failed, pointwise, splits, scorer, Xt, y, estimate, notes):
+        """Davison-Hinkley adjusted estimate (boot::cv.glm delta[2]), or NaN with a note saying why."""
+        why = None
+        if not pointwise:
+            why = "the metric is not a mean over samples"
+        elif not splits.is_partition_complement:
+            why = "the training sets are not the complements of the test sets"
+        elif failed:
+            why = "some splits failed"
+        elif outcome["kind"] != "closed form" and final is None:
+            why = "it needs the model fitted on all the data (refit=True)"
+        if why is not None:
+            notes.append(f"no Davison-Hinkley adjusted estimate: {why}")
+            return float("nan")
+        if outcome["kind"] == "closed form":
+            return dh_adjusted_closed_form(outcome["ls"], splits, outcome["residuals"], estimate)
+        return dh_adjusted_refits(fold_models, final, Xt, y, splits, scorer, estimate)
 
     # ------------------------------------------------------------------ queries
     def confidence_interval(self, confidence_level=0.95):
-        """Naive normal interval ``estimate_ -/+ z * standard_error_``.
+        """Confidence interval for the error, at ``confidence_level``.
 
-        It treats the split scores as independent, which they are not (training
-        sets overlap), so it tends to be too narrow: an approximation.
+        With ``interval="naive"`` (the default) the normal interval
+        ``estimate_ -/+ z * standard_error_``. It treats the split scores as
+        independent, which they are not (training sets overlap), so it tends to be
+        too narrow: an approximation. With ``interval="nested"`` (KFoldCV) the
+        nested-CV interval of Bates, Hastie & Tibshirani (``nested_``), centred at
+        its bias-corrected estimate; the naive one stays available as
+        :meth:`naive_confidence_interval`.
 
         Parameters
         ----------
@@ -357,7 +415,24 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         """
         check_is_fitted(self, "estimate_")
         level = check_confidence_level(confidence_level)
+        if getattr(self, "nested_", None) is not None:
+            return self.nested_.interval(level)
         return normal_interval(self.estimate_, self.standard_error_, level)
+
+    def naive_confidence_interval(self, confidence_level=0.95):
+        """The naive interval ``estimate_ -/+ z * naive_standard_error_``, whatever ``interval`` is.
+
+        Parameters
+        ----------
+        confidence_level : float, default=0.95
+
+        Returns
+        -------
+        ConfidenceInterval
+        """
+        check_is_fitted(self, "estimate_")
+        level = check_confidence_level(confidence_level)
+        return normal_interval(self.estimate_, self.naive_standard_error_, level)
 
     # delegation to the refit model, as GridSearchCV does
     def _check_refit(self, method):
@@ -434,6 +509,12 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         tags.input_tags.sparse = sub.input_tags.sparse
         tags.input_tags.allow_nan = sub.input_tags.allow_nan
         return tags
+
+
+def _predicts_labels(estimator, scorer):
+    """Whether the held-out predictions of a per-sample metric are class labels."""
+    point = pointwise_metric(scorer)
+    return point is not None and point[0].response == "predict" and is_classifier(estimator)
 
 
 def _naive_se(scores):
@@ -515,7 +596,12 @@ SHARED_PARAMETERS_DOC = """
         Naive standard error: std of the split scores over sqrt(number of splits);
         for LOOCV with a per-sample metric, std of the per-sample values over
         sqrt(n). It ignores that training sets overlap, so it is an approximation
-        that tends to be too small.
+        that tends to be too small. With ``interval="nested"`` (KFoldCV) it is the
+        nested-CV standard error instead.
+    naive_standard_error_ : float
+        The naive standard error, whatever ``interval`` is.
+    nested_ : NestedCVResult or None
+        The nested-CV estimates (``interval="nested"``), else None.
     scores_ : ndarray of shape (n_splits,)
     result_ : CVResult
     estimator_ : estimator
