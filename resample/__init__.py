@@ -7,6 +7,8 @@ bootstrap) as scikit-learn meta-estimators and SciPy-style functions.
 
 from ._results import ConfidenceInterval, CVResult
 from ._cv import KFoldCV, LeaveOneOutCV, ValidationSetCV
+from ._compare import ComparisonResult, compare
+from ._nested import NestedCVResult
 from ._bootstrap import BootstrapResult, bootstrap
 from ._jackknife import JackknifeResult, jackknife
 from ._bootstrap_estimator import BootstrapEstimator
@@ -19,6 +21,9 @@ __all__ = [
     "ValidationSetCV",
     "LeaveOneOutCV",
     "KFoldCV",
+    "compare",
+    "ComparisonResult",
+    "NestedCVResult",
     "CVResult",
     "ConfidenceInterval",
     "bootstrap",

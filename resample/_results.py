@@ -104,7 +104,8 @@ class CVResult:
         square root of their number (for LOOCV: of the per-sample values over
         sqrt(n)). It ignores the correlation between splits and is an approximation.
     confidence_interval : ConfidenceInterval
-        ``estimate -/+ z * standard_error`` at ``confidence_level`` (naive).
+        At ``confidence_level``: naive (``estimate -/+ z * standard_error``) or
+        nested, as ``interval`` says.
     confidence_level : float
     scores : ndarray of shape (n_splits,)
         One score per split, in the scorer's sign.
@@ -129,6 +130,22 @@ class CVResult:
         Anything the user should know about how the numbers were obtained.
     fit_times, score_times : ndarray
         Seconds per split (zeros for the closed form).
+    interval : str
+        Which interval ``standard_error`` and ``confidence_interval`` describe:
+        ``"naive"`` or ``"nested"`` (Bates, Hastie & Tibshirani; see ``nested``).
+    naive_standard_error : float or None
+        The naive standard error, whatever ``interval`` is.
+    nested : NestedCVResult or None
+        The nested cross-validation estimates (``interval="nested"``).
+    estimate_adjusted : float or None
+        Davison-Hinkley bias-adjusted k-fold estimate (R's ``boot::cv.glm``
+        ``delta[2]``), in the scorer's sign; NaN where undefined (``notes`` say
+        why), None for methods that do not compute it.
+    oof_predictions : ndarray or None
+        Per row, the held-out predictions averaged over the splits that held it out
+        (majority vote for class labels); NaN for rows never held out.
+    oof_counts : ndarray or None
+        Per row, how many splits held it out.
     """
 
     estimate: float
@@ -149,6 +166,12 @@ class CVResult:
     score_times: np.ndarray | None = None
     method: str = "cross-validation"
     repeats: np.ndarray | None = field(default=None, repr=False)
+    interval: str = "naive"
+    naive_standard_error: float | None = None
+    nested: object = field(default=None, repr=False)
+    estimate_adjusted: float | None = None
+    oof_predictions: np.ndarray | None = field(default=None, repr=False)
+    oof_counts: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n_splits(self):
@@ -196,7 +219,7 @@ class CVResult:
         text = (
             f"CVResult({self.method}, {self.scoring}: estimate={self.estimate:.6g}, "
             f"standard_error={self.standard_error:.3g}, "
-            f"{self.confidence_level:.0%} CI=({low:.6g}, {high:.6g}) [naive], "
+            f"{self.confidence_level:.0%} CI=({low:.6g}, {high:.6g}) [{self.interval}], "
             f"n_splits={self.n_splits}, computation={self.computation!r}"
         )
         if self.batched:

@@ -31,6 +31,9 @@ __all__ = [
     "check_vectorized",
     "check_samples",
     "check_statistic_shape",
+    "check_pointwise",
+    "check_nested",
+    "check_compare",
 ]
 
 
@@ -333,3 +336,68 @@ def check_statistic_shape(value, expected, what):
     if value.dtype.kind not in "biuf":
         raise TypeError(f"statistic returned dtype {value.dtype} for {what}; it must return real numbers.")
     return value
+
+
+# --- honest intervals and model comparison ----------------------------------------
+# (checks used by the nested interval of KFoldCV and by resample.compare)
+
+_POINTWISE_NAMES = "'neg_mean_squared_error', 'neg_mean_absolute_error', 'accuracy' or 'neg_log_loss'"
+
+
+def check_pointwise(scorer, scoring, y, what):
+    """The metric must be a mean of per-sample values, and there must be a target."""
+    from ._scoring import pointwise_metric
+
+    if y is None:
+        raise ValueError(f"{what} needs a target: got y=None.")
+    if pointwise_metric(scorer) is None:
+        raise ValueError(
+            f"{what} needs a metric that is a mean of per-sample values ({_POINTWISE_NAMES}); "
+            f"got scoring={_short(scoring)}."
+        )
+
+
+def check_nested(n_splits, cv, scorer, scoring, y, n_samples):
+    """``interval="nested"`` of KFoldCV: its own k-fold partitions, K >= 3, a per-sample metric."""
+    if cv is not None:
+        raise ValueError(
+            f"interval='nested' draws its own random k-fold partitions, so it cannot use cv={_short(cv)}; "
+            "pass n_splits (and n_repeats) instead, or use interval='naive'."
+        )
+    if n_splits < 3:
+        raise ValueError(
+            f"interval='nested' needs n_splits >= 3 (its inner fits leave out two folds); got n_splits={n_splits}."
+        )
+    check_pointwise(scorer, scoring, y, "interval='nested'")
+    if n_samples < 2 * n_splits:
+        raise ValueError(
+            f"interval='nested' needs at least 2 samples per fold: n_samples={n_samples} is fewer than "
+            f"2 * n_splits = {2 * n_splits}."
+        )
+
+
+def check_compare(method, methods, cv, n_repeats):
+    """``method``, ``cv`` and ``n_repeats`` of :func:`resample.compare`, and that they fit together."""
+    check_option(method, "method", methods)
+    check_int(n_repeats, "n_repeats", low=1)
+    if isinstance(cv, str):
+        if cv != "5x2":
+            raise ValueError(f"cv={cv!r} is not allowed: as a string it must be '5x2' (five repeats of 2-fold CV).")
+    elif cv is not None and not isinstance(cv, numbers.Integral) and not hasattr(cv, "split"):
+        if not hasattr(cv, "__iter__"):
+            raise TypeError(
+                f"cv must be None, an int (number of folds), '5x2', a splitter or an iterable of "
+                f"(train, test) index pairs; got {_short(cv)} of type {type(cv).__name__}."
+            )
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+        check_int(cv, "cv", low=2)
+    if method.startswith("5x2cv") and cv not in (None, "5x2"):
+        raise ValueError(
+            f"method={method!r} is defined on five repeats of 2-fold CV; pass cv='5x2' (or leave cv=None), "
+            f"not cv={_short(cv)}."
+        )
+    if method == "nested" and cv is not None and not isinstance(cv, numbers.Integral):
+        raise ValueError(
+            f"method='nested' draws its own random k-fold partitions; pass cv as the number of folds (>= 3), "
+            f"not cv={_short(cv)}."
+        )

@@ -319,12 +319,18 @@ class TorchClassifier(ClassifierMixin, _TorchSupervised):
         return p / p.sum(axis=1, keepdims=True)
 
     def decision_function(self, X):
-        """The module's raw outputs (logits), one column per class."""
-        return self._forward(X)
+        """The module's raw outputs (logits), one column per class.
+
+        With two classes, scikit-learn's convention: one column, the log-odds of
+        ``classes_[1]`` (the difference of the two logits).
+        """
+        logits = self._forward(X)
+        return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
 
     def predict(self, X):
         """The most likely class of each row."""
-        return self.classes_[np.argmax(self._forward(X), axis=1)]
+        logits = self._forward(X)  # checks fitted first
+        return self.classes_[np.argmax(logits, axis=1)]
 
 
 class TorchRegressor(RegressorMixin, _TorchSupervised):
