@@ -196,7 +196,7 @@ def five_by_two_t(differences, level):
     --------
     >>> d = np.array([1.0, 3.0, 2.0, 2.0, 0.0, 4.0, 2.0, 3.0, 1.0, 1.0])
     >>> m, se, t, p, df, ci = five_by_two_t(d, 0.95)
-    >>> round(t, 6) == round(1.0 / np.sqrt((2 + 0 + 8 + 0.5 + 0) / 5), 6), df
+    >>> bool(np.isclose(t, 1.0 / np.sqrt((2 + 0 + 8 + 0.5 + 0) / 5))), df
     (True, 5)
     """
     d, s2 = _five_by_two(differences)

@@ -13,7 +13,6 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.model_selection import (
     KFold,
-    LeaveOneOut,
     RepeatedKFold,
     RepeatedStratifiedKFold,
     ShuffleSplit,
@@ -26,6 +25,7 @@ from ._compat import HasMethods, Interval, StrOptions
 from ._cv_base import SHARED_PARAMETERS_DOC, BaseCV
 from ._engine import as_index
 from ._random import int_seed
+from ._results import SplitIndices
 from ._validation import check_n_splits, check_test_size
 
 __all__ = ["ValidationSetCV", "LeaveOneOutCV", "KFoldCV"]
@@ -57,6 +57,11 @@ def _check_class_counts(y, n_splits, name="n_splits"):
 
 def _pairs(splitter, X, y, groups):
     return [(as_index(tr), as_index(te)) for tr, te in splitter.split(X, y, groups)]
+
+
+def _complement_splits(splitter, X, y, groups, n):
+    """Splits of a scikit-learn splitter whose training sets are complements by construction."""
+    return SplitIndices(n, [as_index(te) for _, te in splitter.split(X, y, groups)])
 
 
 class KFoldCV(BaseCV):
@@ -211,8 +216,8 @@ class KFoldCV(BaseCV):
         else:
             cls = StratifiedKFold if stratified else KFold
             splitter = cls(n_splits=self.n_splits, shuffle=self.shuffle, random_state=seed)
-        pairs = _pairs(splitter, X, y, groups)
-        return pairs, np.arange(len(pairs)) // self.n_splits
+        splits = _complement_splits(splitter, X, y, groups, n)
+        return splits, np.arange(len(splits)) // self.n_splits
 
 
 class LeaveOneOutCV(BaseCV):
@@ -247,8 +252,8 @@ class LeaveOneOutCV(BaseCV):
     _method = "leave-one-out"
 
     def _make_splits(self, X, y, groups, n, rng):
-        pairs = _pairs(LeaveOneOut(), X, y, groups)
-        return pairs, np.zeros(len(pairs), dtype=int)
+        # scikit-learn's LeaveOneOut would build n training arrays of n - 1 indices
+        return SplitIndices.leave_one_out(n), np.zeros(n, dtype=int)
 
 
 class ValidationSetCV(BaseCV):
@@ -335,5 +340,5 @@ class ValidationSetCV(BaseCV):
         if stratified:
             _check_class_counts(y, 2, name="the number of sides of the split (2)")
         splitter = cls(n_splits=self.n_repeats, test_size=self.test_size, random_state=int_seed(rng))
-        pairs = _pairs(splitter, X, y, groups)
-        return pairs, np.arange(len(pairs))
+        splits = _complement_splits(splitter, X, y, groups, n)
+        return splits, np.arange(len(splits))

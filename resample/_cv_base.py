@@ -137,8 +137,9 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         if nested:
             check_nested(self.n_splits, self.cv, scorer, self.scoring, y, n)
         rng = as_generator(self.random_state)
-        pairs, repeats = self._make_splits(X, y, groups, n, rng)
-        splits = SplitIndices.from_pairs(n, pairs)
+        splits, repeats = self._make_splits(X, y, groups, n, rng)
+        if not isinstance(splits, SplitIndices):
+            splits = SplitIndices.from_pairs(n, splits)
         notes = []
 
         # Stateless leading steps are computed once for the whole run (refit included).
@@ -212,18 +213,16 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         ls = LeastSquaresCV(Xt, y, plan)
         tests = [splits.test(i) for i in range(len(splits))]
         if not splits.is_partition_complement:  # gaps or bootstrap samples: solve on each training set
-            residuals = [ls.refit_residuals(splits[i][0], t) for i, t in enumerate(tests)]
-            if any(r is None for r in residuals):
-                return None
-        elif all(len(t) == 1 for t in tests) and len(tests) == ls.n:
+            parts = [ls.refit_residuals(splits[i][0], t) for i, t in enumerate(tests)]
+        elif len(splits.test_index) == len(splits) == ls.n:  # leave-one-out: the leverages alone
             loo = ls.loo_residuals()
-            if loo is None:
-                return None
-            residuals = [loo[t] for t in tests]
+            parts = [None] if loo is None else [loo[splits.test_index]]
         else:
-            residuals = [ls.block_residuals(t) for t in tests]
-            if any(r is None for r in residuals):
-                return None
+            parts = [ls.block_residuals(t) for t in tests]
+        if any(r is None for r in parts):
+            return None
+        flat = np.concatenate(parts)  # aligned with splits.test_index
+        residuals = splits.blocks(flat)
         # The estimator's own fit on all data: needed for estimator_, and to see whether
         # its solver agrees with exact least squares on this design.
         full = clone(rest).fit(Xt, y)
@@ -238,7 +237,14 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             )
             notes.append(message)
             warnings.warn(message, ShortcutWarning, stacklevel=4)
-        return {"kind": "closed form", "batched": False, "residuals": residuals, "full": full, "ls": ls}
+        return {
+            "kind": "closed form",
+            "batched": False,
+            "residuals": residuals,
+            "residuals_flat": flat,
+            "full": full,
+            "ls": ls,
+        }
 
     # ------------------------------------------------------------------ results
     def _assemble(self, outcome, X, y, splits, repeats, scorer, notes, prefix, rest, Xt, fit_params, nested=None):
@@ -251,15 +257,14 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         fold_models = None
         pointwise = pointwise_metric(scorer) is not None and y is not None
         if outcome["kind"] == "closed form":
-            y_arr = np.asarray(y, dtype=float)
-            for i, e in enumerate(outcome["residuals"]):
-                t = splits.test(i)
-                v = -(e**2)
-                scores[i] = v.mean()
-                values.append(v)
-                preds.append(y_arr[t] - e)
-                index.append(t)
-                split_of.append(np.full(len(t), i))
+            # vectorised over all splits: LOOCV at n = 5000 has 5000 of them
+            e = outcome["residuals_flat"]
+            v = -(e**2)
+            scores[:] = np.add.reduceat(v, splits.test_ptr[:-1]) / splits.test_sizes
+            values.append(v)
+            preds.append(np.asarray(y, dtype=float)[splits.test_index] - e)
+            index.append(splits.test_index)
+            split_of.append(splits.split_of_test_index)
             pointwise = True
         else:
             fold_models = []
@@ -288,12 +293,12 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             )
             if len(failed) == n_splits:
                 raise ValueError(f"All {n_splits} fits failed; the first error: {failed[0][1]}")
-        ok = np.array([i for i in range(n_splits) if i not in {f for f, _ in failed}])
+        ok = np.setdiff1d(np.arange(n_splits), [f for f, _ in failed])
         sample_index = np.concatenate(index) if index else np.empty(0, dtype=np.intp)
         sample_split = np.concatenate(split_of) if split_of else np.empty(0, dtype=np.intp)
         sample_values = np.concatenate(values) if (values and pointwise) else None
         predictions = _concat(preds) if preds and len(preds) == len(index) else None
-        n_test = np.array([len(splits.test(i)) for i in ok])
+        n_test = splits.test_sizes[ok]
         single = n_test.min() < 2
         ok_scores = scores[ok]
         if sample_values is not None:

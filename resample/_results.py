@@ -37,40 +37,76 @@ def normal_interval(estimate, standard_error, confidence_level):
 class SplitIndices(Sequence):
     """The ``(train, test)`` index arrays of a resampling run, stored compactly.
 
-    Where the training set is the complement of the test set (k-fold, LOOCV,
-    validation set) only the test indices are stored and the training indices are
-    made on demand: LOOCV at n = 5000 would otherwise hold 25 million indices.
+    Test indices of all splits are kept in one array with offsets (as a CSR
+    matrix keeps its rows). Where each training set is the complement of its test
+    set (k-fold, LOOCV, validation set) only the test indices are stored and the
+    training indices are made on demand: LOOCV at n = 5000 would otherwise hold
+    25 million indices.
     """
 
     def __init__(self, n_samples, tests, trains=None):
+        tests = [np.asarray(t, dtype=np.intp) for t in tests]
+        ptr = np.zeros(len(tests) + 1, dtype=np.intp)
+        np.cumsum([len(t) for t in tests], out=ptr[1:])
+        index = np.concatenate(tests) if tests else np.empty(0, dtype=np.intp)
+        self._set(n_samples, index, ptr, trains)
+
+    def _set(self, n_samples, test_index, test_ptr, trains):
         self.n_samples = int(n_samples)
-        self._tests = tuple(np.asarray(t, dtype=np.intp) for t in tests)
+        self.test_index = np.asarray(test_index, dtype=np.intp)
+        self.test_ptr = np.asarray(test_ptr, dtype=np.intp)
         self._trains = None if trains is None else tuple(np.asarray(t, dtype=np.intp) for t in trains)
 
     @classmethod
+    def from_index(cls, n_samples, test_index, test_ptr, trains=None):
+        """From all test indices in one array and the offsets where each split starts."""
+        self = cls.__new__(cls)
+        self._set(n_samples, test_index, test_ptr, trains)
+        return self
+
+    @classmethod
     def from_pairs(cls, n_samples, pairs):
+        """From ``(train, test)`` pairs of any splitter; keeps the training sets
+        unless each is exactly the complement of its test set."""
         pairs = list(pairs)
-        tests = [te for _, te in pairs]
-        complement = all(len(tr) + len(te) == n_samples for tr, te in pairs) and all(
-            np.array_equal(np.sort(tr), _complement(n_samples, te)) for tr, te in pairs
-        )
-        return cls(n_samples, tests, None if complement else [tr for tr, _ in pairs])
+        complement = all(_is_complement(n_samples, tr, te) for tr, te in pairs)
+        return cls(n_samples, [te for _, te in pairs], None if complement else [tr for tr, _ in pairs])
+
+    @classmethod
+    def leave_one_out(cls, n_samples):
+        return cls.from_index(n_samples, np.arange(n_samples), np.arange(n_samples + 1))
+
+    def blocks(self, flat):
+        """View ``flat`` (aligned with ``test_index``) as one block per split."""
+        return _Blocks(flat, self.test_ptr)
 
     def __len__(self):
-        return len(self._tests)
+        return len(self.test_ptr) - 1
 
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        test = self._tests[i]
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"split {i} out of range for {len(self)} splits")
+        i = i % len(self)
+        test = self.test(i)
         train = _complement(self.n_samples, test) if self._trains is None else self._trains[i]
         return train, test
 
     def test(self, i):
-        return self._tests[i]
+        return self.test_index[self.test_ptr[i] : self.test_ptr[i + 1]]
+
+    @property
+    def test_sizes(self):
+        return np.diff(self.test_ptr)
+
+    @property
+    def split_of_test_index(self):
+        """The split each entry of ``test_index`` belongs to."""
+        return np.repeat(np.arange(len(self)), self.test_sizes)
 
     def train_size(self, i):
-        return self.n_samples - len(self._tests[i]) if self._trains is None else len(self._trains[i])
+        return self.n_samples - len(self.test(i)) if self._trains is None else len(self._trains[i])
 
     @property
     def is_partition_complement(self):
@@ -81,10 +117,35 @@ class SplitIndices(Sequence):
         return f"SplitIndices(n_samples={self.n_samples}, n_splits={len(self)})"
 
 
+class _Blocks(Sequence):
+    """Per-split views into one array aligned with ``SplitIndices.test_index``."""
+
+    def __init__(self, flat, ptr):
+        self.flat, self.ptr = flat, ptr
+
+    def __len__(self):
+        return len(self.ptr) - 1
+
+    def __getitem__(self, i):
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        i = i % len(self)
+        return self.flat[self.ptr[i] : self.ptr[i + 1]]
+
+
 def _complement(n, idx):
     mask = np.ones(n, dtype=bool)
     mask[idx] = False
     return np.flatnonzero(mask)
+
+
+def _is_complement(n, train, test):
+    if len(train) + len(test) != n:
+        return False
+    seen = np.zeros(n, dtype=bool)
+    seen[train] = True
+    seen[test] = True
+    return bool(seen.all())
 
 
 @dataclass(frozen=True, eq=False)
