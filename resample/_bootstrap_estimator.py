@@ -15,12 +15,13 @@ resampling keeps the design fixed: ``beta*_b = P y*_b`` with one projection ``P`
 
 import math
 import numbers
+from copy import deepcopy
 
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_regressor
 from sklearn.linear_model import LinearRegression, Ridge
-from sklearn.utils import _safe_indexing, indexable
+from sklearn.utils import _safe_indexing, get_tags, indexable
 from sklearn.utils.validation import check_is_fitted
 
 from ._bootstrap import _quantiles, summarize
@@ -95,7 +96,7 @@ class _LeastSquares:
     def attributes(self, beta):
         """``coef_`` ``(m, k, p)`` and ``intercept_`` ``(m, k)`` in scikit-learn's scale."""
         if not self.fit_intercept:
-            return np.swapaxes(beta, 1, 2), np.zeros((len(beta), beta.shape[2]))
+            return np.swapaxes(beta, 1, 2), np.zeros((len(beta), beta.shape[2]))  # intercept_ is 0.0
         coef = np.swapaxes(beta[:, 1:, :], 1, 2)  # (m, k, p)
         intercept = beta[:, 0, :] + self.y_mean - coef @ self.x_mean
         return coef, intercept
@@ -266,8 +267,9 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         shapes = {name: np.shape(getattr(self.estimator_, name)) for name in names}
         fitted = residuals = None
         if is_regressor(self.estimator):  # centred residuals of the full fit
-            fitted = np.asarray(self.estimator_.predict(X), dtype=float)
-            residuals = np.asarray(y, dtype=float).reshape(fitted.shape) - fitted
+            target = np.asarray(y, dtype=float)
+            fitted = np.asarray(self.estimator_.predict(X), dtype=float).reshape(target.shape)
+            residuals = target - fitted
             residuals = residuals - residuals.mean(axis=0)
         self._residuals = residuals  # for prediction intervals
         if self.resampling == "cases":
@@ -310,6 +312,8 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
     def _attribute_names(self):
         if self.attributes is None:
             names = [a for a in ("coef_", "intercept_") if hasattr(self.estimator_, a)]
+            if getattr(self.estimator_, "fit_intercept", True) is False and "intercept_" in names:
+                names.remove("intercept_")  # fixed at 0: nothing to bootstrap
             if not names:
                 raise ValueError(
                     f"{type(self.estimator_).__name__} has neither coef_ nor intercept_; name the fitted "
@@ -361,8 +365,9 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         draws = {}
         if "coef_" in shapes:
             draws["coef_"] = coef.reshape(len(coef), *shapes["coef_"])
-        if "intercept_" in shapes:
-            draws["intercept_"] = intercept.reshape(len(intercept), *shapes["intercept_"])
+        if "intercept_" in shapes:  # 0.0 whatever the outputs when there is no intercept
+            draws["intercept_"] = intercept.reshape(len(intercept), -1)[:, : max(1, math.prod(shapes["intercept_"]))]
+            draws["intercept_"] = draws["intercept_"].reshape(len(intercept), *shapes["intercept_"])
         return draws
 
     def confidence_interval(self, attribute, confidence_level=None, method=None):
@@ -396,6 +401,31 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         """Predict with the model fitted on all data."""
         check_is_fitted(self, "estimator_")
         return self.estimator_.predict(X)
+
+    def score(self, X, y):
+        """``score`` of the model fitted on all data."""
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.score(X, y)
+
+    @property
+    def n_features_in_(self):
+        """Number of features seen by the model fitted on all data."""
+        try:
+            check_is_fitted(self, "estimator_")
+        except Exception as exc:
+            raise AttributeError(f"{type(self).__name__} has no n_features_in_ before fit.") from exc
+        return self.estimator_.n_features_in_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        sub = get_tags(self.estimator)
+        tags.estimator_type = sub.estimator_type
+        tags.classifier_tags = deepcopy(sub.classifier_tags)
+        tags.regressor_tags = deepcopy(sub.regressor_tags)
+        tags.target_tags = deepcopy(sub.target_tags)
+        tags.input_tags.sparse = sub.input_tags.sparse
+        tags.input_tags.allow_nan = sub.input_tags.allow_nan
+        return tags
 
     def predict_interval(self, X, confidence_level=None, kind="prediction"):
         """Bootstrap intervals for predictions at ``X`` (regressors).
