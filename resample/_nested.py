@@ -79,6 +79,8 @@ class NestedCVResult:
         ``K`` and the number of random partitions ``R``.
     a, b : ndarray of shape (n_repeats * n_splits,)
         The per-outer-fold terms of the MSE estimate.
+    folds : list of ndarray
+        The fold number of every row, one array per repetition.
     computation : str
         ``"closed form"`` or ``"refits"``.
     """
@@ -97,6 +99,7 @@ class NestedCVResult:
     computation: str
     a: np.ndarray = field(repr=False, default=None)
     b: np.ndarray = field(repr=False, default=None)
+    folds: list = field(repr=False, default=None)
 
     @property
     def inflation(self):
@@ -262,6 +265,7 @@ def nested_statistics(fold_ids, split_values, n_splits, confidence_level=0.95, c
         computation=computation,
         a=a,
         b=b,
+        folds=list(fold_ids),
     )
 
 
