@@ -1,0 +1,116 @@
+"""All K fold models trained at once: same per-fold losses as one by one; no leakage.
+
+Tolerance: the stacked models and the lone models do the same arithmetic in a
+different order (batched matmuls, a hand-written Adam), so they agree to floating-
+point rounding, which a few hundred Adam steps amplify; measured differences are
+about 1e-6 in the per-epoch training losses and 1e-7 in held-out scores (nats).
+The tests hold them to rtol 1e-4 and atol 1e-4.
+"""
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from sklearn.base import clone  # noqa: E402
+
+from resample import KFoldCV  # noqa: E402
+from resample.splitters import BlockedKFold  # noqa: E402
+from resample_torch import CharRNNLanguageModel, text_blocks  # noqa: E402
+from resample_torch._lm import make_layout  # noqa: E402
+from resample_torch._text import contiguous_runs  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+RTOL = ATOL = 1e-4
+TINY = dict(embedding_dim=8, hidden_size=12, bptt=12, batch_size=3, max_epochs=2, device="cpu", random_state=0)
+TEXT = "".join(np.random.default_rng(0).choice(list("abcdefg \n"), 1500))
+
+
+@pytest.mark.parametrize(
+    "cell, layers, dropout, optimizer",
+    [("gru", 2, 0.0, "adam"), ("gru", 1, 0.3, "adam"), ("lstm", 2, 0.2, "adam"), ("rnn", 1, 0.0, "sgd")],
+)
+def test_batched_folds_match_one_by_one(cell, layers, dropout, optimizer):
+    X = text_blocks(TEXT, 40)
+    # gap=1: the edge folds train on more text than the middle ones, so the models
+    # run out of chunks at different steps and must sit the rest of the epoch out
+    splits = list(BlockedKFold(4, gap=1).split(X))
+    lm = CharRNNLanguageModel(cell, num_layers=layers, dropout=dropout, optimizer=optimizer,
+                              lr=0.05 if optimizer == "sgd" else 3e-3, batch_folds=True, **TINY)
+    batched = lm.fit_folds(X, None, splits, [0] * len(splits))
+    alone = [clone(lm).fit(X[train]) for train, _ in splits]
+    assert len({b.n_chars_ for b in batched}) > 1  # unequal folds indeed
+    for b, a, (_, test) in zip(batched, alone, splits):
+        np.testing.assert_allclose(b.history_, a.history_, rtol=RTOL)
+        assert b.score(X[test]) == pytest.approx(a.score(X[test]), abs=ATOL)
+        for p, q in zip(b.module_.parameters(), a.module_.parameters()):
+            np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), atol=ATOL)
+        assert b.device_.type == "cpu" and not b.module_.training
+
+
+def test_core_batches_when_asked_and_agrees():
+    X = text_blocks(TEXT[:900], 45)
+    lm = CharRNNLanguageModel(batch_folds=True, **TINY)
+    on = KFoldCV(lm, cv=BlockedKFold(3, gap=1)).fit(X)
+    off = KFoldCV(lm, cv=BlockedKFold(3, gap=1), batch_folds=False).fit(X)
+    assert on.result_.batched and not off.result_.batched
+    np.testing.assert_allclose(on.scores_, off.scores_, atol=ATOL)
+    assert any("fitted together" in n for n in on.result_.notes)
+
+
+def test_auto_declines_on_cpu_and_false_declines_everywhere():
+    X = text_blocks(TEXT[:400], 40)
+    splits = list(BlockedKFold(2).split(X))
+    assert CharRNNLanguageModel(**TINY).fit_folds(X, None, splits, [0, 0]) is NotImplemented  # device cpu
+    assert CharRNNLanguageModel(**{**TINY, "device": "auto"}, batch_folds=False).fit_folds(
+        X, None, splits, [0, 0]) is NotImplemented
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n_blocks=st.integers(4, 30),
+    block_len=st.integers(1, 9),
+    n_splits=st.integers(2, 4),
+    gap=st.integers(0, 2),
+    batch_size=st.integers(1, 4),
+    bptt=st.integers(1, 7),
+)
+def test_no_training_window_touches_a_validation_block_or_its_gap(n_blocks, block_len, n_splits, gap, batch_size,
+                                                                  bptt):
+    """Train on character positions instead of characters, and look at every window."""
+    n_splits = min(n_splits, n_blocks)
+    X = text_blocks("x" * (n_blocks * block_len), block_len)
+    cv = BlockedKFold(n_splits, gap=gap)
+    try:
+        splits = list(cv.split(X))
+    except ValueError:  # the gap leaves some fold no training data: refused up front
+        return
+    for train, test in splits:
+        lo = X[test[0]].start - gap * block_len
+        hi = X[test[-1]].stop + gap * block_len
+        runs = contiguous_runs([X[i] for i in train])
+        positions = []
+        for _, idx in runs:  # the characters each run covers, by position in the text
+            positions.append(np.concatenate([np.arange(X[train[i]].start, X[train[i]].stop) for i in idx]))
+        if sum(map(len, positions)) < batch_size:
+            continue
+        layout = make_layout(positions, -1, batch_size)
+        for start, stop, resets, _ in layout.chunks(bptt):
+            inp, tgt = layout.inp[start:stop], layout.tgt[start:stop]
+            seen = np.concatenate([inp[inp >= 0], tgt[tgt >= 0]])
+            assert not ((seen >= lo) & (seen < hi)).any(), "a training window reads held-out text or its gap"
+            # every scored transition is one the text makes
+            scored = tgt >= 0
+            assert ((tgt[scored] == inp[scored] + 1) | (inp[scored] == -1)).all()
+            # and the state restarts exactly where a run starts
+            assert sorted(resets) == sorted(set(np.flatnonzero((inp == -1).any(axis=1)).tolist()))
