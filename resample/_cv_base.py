@@ -211,15 +211,16 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
 
     def _closed_form(self, rest, plan, Xt, y, splits, notes):
         ls = LeastSquaresCV(Xt, y, plan)
-        tests = [splits.test(i) for i in range(len(splits))]
-        if not splits.is_partition_complement:  # gaps or bootstrap samples: solve on each training set
-            parts = [ls.refit_residuals(splits[i][0], t) for i, t in enumerate(tests)]
-        elif len(splits.test_index) == len(splits) == ls.n:  # leave-one-out: the leverages alone
-            loo = ls.loo_residuals()
-            parts = [None] if loo is None else [loo[splits.test_index]]
+        if len(splits.test_index) == len(splits) == ls.n and splits.is_partition_complement:
+            loo = ls.loo_residuals()  # leave-one-out: the leverages alone
+            parts = None if loo is None else [loo[splits.test_index]]
         else:
-            parts = [ls.block_residuals(t) for t in tests]
-        if any(r is None for r in parts):
+            tests = [splits.test(i) for i in range(len(splits))]
+            if splits.is_partition_complement:
+                parts = ls.many_block_residuals(tests)
+            else:  # gaps or bootstrap samples: solve on each training set
+                parts = [ls.refit_residuals(splits[i][0], t) for i, t in enumerate(tests)]
+        if parts is None or any(r is None for r in parts):
             return None
         flat = np.concatenate(parts)  # aligned with splits.test_index
         residuals = splits.blocks(flat)

@@ -70,11 +70,12 @@ def _cv(kind, model, seed, **kw):
 
 
 @settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 2**16), n=st.integers(25, 70), p=st.integers(1, 4),
+@given(seed=st.integers(0, 2**16), n=st.integers(40, 80), p=st.integers(1, 4),
        alpha=st.floats(0.01, 100.0), make=MODELS, kind=SPLITS)
 def test_fast_path_equals_refit(seed, n, p, alpha, make, kind):
     """Well-conditioned Gaussian designs: the closed form and the estimator's own
-    refits agree to 1e-8 relative on every split."""
+    refits agree to 1e-8 relative on every split. n >= 40 keeps every training set
+    (at least 22 rows) larger than the widest design (15 columns)."""
     X, y = _problem(seed, n, p)
     kw = dict(scoring="neg_mean_squared_error", refit=False)
     with warnings.catch_warnings():
@@ -118,3 +119,13 @@ def test_bootstrap_split_tests_on_out_of_bag_rows(n, b, seed):
         np.testing.assert_array_equal(test, np.setdiff1d(np.arange(n), train))
     again = list(BootstrapSplit(b, random_state=seed).split(np.zeros(n)))
     assert all(np.array_equal(a[0], c[0]) for a, c in zip(splits, again))
+
+
+def test_rank_deficient_training_sets_fall_back_to_refits():
+    """Blocks of 3 rows with a gap of 2 leave 12 training rows for 15 columns."""
+    X, y = _problem(0, 25, 4)
+    model = make_pipeline(PolynomialFeatures(2), LinearRegression())
+    cv = KFoldCV(model, cv=BlockedKFold(3, gap=2), scoring="neg_mean_squared_error").fit(X, y)
+    assert cv.result_.computation == "refits"
+    with pytest.raises(ValueError, match="shortcut=True, but the closed form is singular"):
+        KFoldCV(model, cv=BlockedKFold(3, gap=2), scoring="neg_mean_squared_error", shortcut=True).fit(X, y)
