@@ -1,12 +1,12 @@
-"""``python -m resample`` and the ``resample`` command."""
+"""``python -m resample`` and the ``resample`` command (see :mod:`resample._cli`)."""
 
 import sys
 
 
 def main(argv=None):
-    from ._islr import main as islr_main
+    from ._cli import main as cli_main
 
-    return islr_main(argv)
+    return cli_main(argv)
 
 
 if __name__ == "__main__":

@@ -180,8 +180,12 @@ def plot_family(
         ax.fill_between(x[order], (est - se)[order], (est + se)[order], color=line.get_color(), alpha=0.15, lw=0)
     if mark_choice and len(results) > 1:
         choice = select_one_standard_error(results, values=values, simpler=simpler)
-        ax.plot(x[choice.best_index], est[choice.best_index], "o", ms=9, mfc="none", mec=line.get_color(), mew=1.5)
-        ax.plot(x[choice.index], est[choice.index], "*", ms=13, color=line.get_color(), mec="black", mew=0.6)
+        shown = {h.get_label() for h in ax.lines}
+        best_label, choice_label = "lowest estimate", "one-SE choice"
+        ax.plot(x[choice.best_index], est[choice.best_index], "o", ms=9, mfc="none", mec=line.get_color(), mew=1.5,
+                label=best_label if best_label not in shown else "_nolegend_")
+        ax.plot(x[choice.index], est[choice.index], "*", ms=13, color=line.get_color(), mec="black", mew=0.6,
+                label=choice_label if choice_label not in shown else "_nolegend_")
     ax.set_xscale(xscale)
     ax.set_xlabel(xlabel or "flexibility")
     ax.set_ylabel(ylabel)
@@ -289,6 +293,7 @@ def plot_bootstrap(result, *, ax=None, bins="auto", color="#2e8b57", label=None,
     ax.set_xlabel(label or "statistic")
     ax.set_ylabel("resamples")
     method = getattr(result, "method", "")
+    method = {"bca": "BCa"}.get(method, method)
     ax.set_title(
         f"{len(dist)} bootstrap resamples: estimate {float(est):.4g}, "
         f"{result.confidence_level:.0%} {method} interval [{float(low):.4g}, {float(high):.4g}]",
