@@ -36,7 +36,10 @@ def _abs(y, p):
 
 
 def _hit(y, p):
-    return (np.asarray(y) == np.asarray(p)).astype(float)
+    y, p = np.asarray(y), np.asarray(p)
+    if y.ndim == 2 and y.shape[1] == 1 and p.ndim == 1:  # a column of labels: compare row by row, not (n, n)
+        y = y[:, 0]
+    return (y == p).astype(float)
 
 
 def _log_loss_rows(y, proba, classes):
