@@ -180,7 +180,10 @@ class BootstrapCV(BaseCV):
         self._validate_params()
         check_estimator(self.estimator)
         if y is None:
-            raise ValueError("BootstrapCV needs y: the bootstrap error rates compare predictions with targets.")
+            raise ValueError(
+                "BootstrapCV requires y to be passed, but the target y is None: the bootstrap error rates "
+                "compare predictions with targets."
+            )
         self._loss_name(check_scoring(self.estimator, self.scoring))  # fails before any fit
         return super().fit(X, y, groups, **fit_params)
 
@@ -205,8 +208,8 @@ class BootstrapCV(BaseCV):
         pairs = [(as_index(tr), as_index(te)) for tr, te in splitter.split(X)]
         return pairs, np.zeros(len(pairs), dtype=int)
 
-    def _assemble(self, outcome, X, y, splits, repeats, scorer, notes, prefix, rest, Xt, fit_params):
-        super()._assemble(outcome, X, y, splits, repeats, scorer, notes, prefix, rest, Xt, fit_params)
+    def _assemble(self, outcome, X, y, splits, repeats, scorer, notes, prefix, rest, Xt, fit_params, **extra):
+        super()._assemble(outcome, X, y, splits, repeats, scorer, notes, prefix, rest, Xt, fit_params, **extra)
         name = self._loss_name(scorer)
         to_loss, no_information = _LOSSES[name]
         result = self.result_

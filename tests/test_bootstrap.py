@@ -384,7 +384,7 @@ ERRORS = [
     (lambda: BootstrapCV(LinearRegression(), scoring="neg_mean_absolute_error").fit(X2, Y2), ValueError, r"method='.632\+' needs the no-information error rate"),
     (lambda: BootstrapCV(LinearRegression(), method="632").fit(X2, Y2), ValueError, r"method.*must be a str among"),
     (lambda: BootstrapCV(LinearRegression(), n_resamples=0).fit(X2, Y2), ValueError, r"n_resamples.*range \[1, inf\)"),
-    (lambda: BootstrapCV(LinearRegression(), scoring="neg_mean_squared_error").fit(X2), ValueError, r"BootstrapCV needs y"),
+    (lambda: BootstrapCV(LinearRegression(), scoring="neg_mean_squared_error").fit(X2), ValueError, r"BootstrapCV requires y to be passed"),
 ]
 
 
