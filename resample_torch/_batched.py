@@ -16,6 +16,10 @@ run out of chunks for this epoch sits the step out. So each model gets the updat
 it would get alone, up to floating-point rounding (the per-fold losses agree to
 about 1e-6 relative; ``tests/test_torch_batched.py`` holds them to 1e-4).
 
+The time loop of each layer has a hand-written backward pass (``_fused.py``): one
+batched matmul per step and one for the recurrent weight's gradient over all steps,
+instead of autograd's dozen nodes per step (about 3x faster on 2 CPU cores).
+
 The sum of the K losses is differentiated once: the models share no weight, so the
 gradient of the sum with respect to model k's weights is the gradient of its own
 loss.
@@ -26,6 +30,7 @@ import torch
 import torch.nn.functional as F
 from sklearn.base import clone
 
+from ._fused import stacked_gru, stacked_lstm, stacked_rnn
 from ._lm import OPTIMIZERS, dropout_masks
 from ._text import Vocabulary, as_blocks
 from ._validation import check_batch_folds
@@ -136,23 +141,41 @@ def _lstm_step(xg, hg, state):
 _STEPS = {"gru": _gru_step, "rnn": _rnn_step, "lstm": _lstm_step}
 
 
-def _stacked_layer(cell, w, inp, state, resets, keep):
-    """One recurrent layer of all K models over (K, T, B, in); returns (K, T, B, H)."""
+def _project(w, inp):
+    """Input projections of all steps at once: (K, T, B, in) -> (K, T, B, G*H)."""
     K, T, B, n_in = inp.shape
     xg = torch.baddbmm(w["b_ih"].unsqueeze(1), inp.reshape(K, T * B, n_in), w["w_ih"].transpose(1, 2))
-    xg = xg.view(K, T, B, -1)  # (K, T, B, G*H)
+    return xg.view(K, T, B, -1)
+
+
+_FUSED = {"gru": stacked_gru, "lstm": stacked_lstm, "rnn": stacked_rnn}
+
+
+def _stacked_layer(cell, w, inp, state, resets, keep):
+    """One recurrent layer of all K models over (K, T, B, in); returns (K, T, B, H), state.
+
+    The time loop and its backward pass are hand-written (``_fused.py``).
+    """
+    return _FUSED[cell](_project(w, inp), state, w["w_hh"], w["b_hh"], keep, resets)
+
+
+def _stacked_layer_reference(cell, w, inp, state, resets, keep):
+    """The same layer by autograd over the time loop: the reference the fused one is tested against."""
+    xg = _project(w, inp)
     w_hh_t, b_hh = w["w_hh"].transpose(1, 2), w["b_hh"].unsqueeze(1)  # (K, H, G*H), (K, 1, G*H)
     step = _STEPS[cell]
     is_lstm = cell == "lstm"
     resets = set(resets)
     outs = []
-    for t in range(T):
+    # unbind, not xg[:, t]: the backward of T slices would write T zero-filled
+    # copies of xg; unbind's backward stacks the T gradients once.
+    for t, xg_t in enumerate(xg.unbind(1)):
         if t in resets:
             m = keep[:, t].unsqueeze(-1)  # (K, B, 1)
             state = (state[0] * m, state[1] * m) if is_lstm else state * m
         h = state[0] if is_lstm else state
         hg = torch.baddbmm(b_hh, h, w_hh_t)  # (K, B, G*H)
-        state = step(xg[:, t], hg, state)
+        state = step(xg_t, hg, state)
         outs.append(state[0] if is_lstm else state)
     return torch.stack(outs, dim=1), state
 
