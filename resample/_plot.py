@@ -161,6 +161,8 @@ def plot_family(
 
     values, results = _pairs(results, values)
     results = [_result(r) for r in results]
+    if not results:
+        raise ValueError("results is empty; pass at least one result to plot.")
     scoring = getattr(results[0], "scoring", None)
     method = getattr(results[0], "method", None)
     to_error, ylabel = as_error(scoring)

@@ -14,7 +14,8 @@ Scores are in the scorer's sign (greater is better), as everywhere in this packa
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -58,6 +59,7 @@ class OneStandardErrorChoice:
     estimates: np.ndarray
     standard_errors: np.ndarray
     simpler: str
+    results: tuple = field(default=(), repr=False)
 
     @property
     def within(self):
@@ -79,6 +81,21 @@ class OneStandardErrorChoice:
                 "best": np.arange(n) == self.best_index,
             }
         )
+
+    def plot(self, ax=None, **kwargs):
+        """Estimate against the parameter with one-SE bands, the best and the choice marked.
+
+        Needs matplotlib; see :func:`resample.plotting.plot_family` for the keywords.
+        Returns the matplotlib Axes.
+        """
+        from ._plot import plot_family
+
+        results = [
+            r if hasattr(r, "estimate") or hasattr(r, "estimate_") else SimpleNamespace(estimate=e, standard_error=s)
+            for r, e, s in zip(self.results or [None] * len(self.values), self.estimates, self.standard_errors)
+        ]
+        kwargs.setdefault("simpler", self.simpler)
+        return plot_family(results, values=list(self.values), ax=ax, **kwargs)
 
     def __repr__(self):
         return (
@@ -185,6 +202,7 @@ def select_one_standard_error(results, values=None, *, simpler="lower"):
         estimates=estimates,
         standard_errors=ses,
         simpler=simpler,
+        results=tuple(results),
     )
 
 

@@ -109,3 +109,15 @@ def test_family_plot_errors():
         plot_family([object()])
     with pytest.raises(ValueError, match="values has 1 entries but results has 2"):
         plot_family([object(), object()], values=[1])
+
+
+def test_choice_plot_from_results_and_pairs():
+    from resample import select_one_standard_error
+
+    choice = select_one_standard_error({1: (-3.0, 0.2), 2: (-2.0, 0.5), 3: (-1.8, 0.5)})
+    ax = choice.plot(xlabel="degree")
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [-3.0, -2.0, -1.8])  # no scorer: drawn as given
+    star = [line for line in ax.lines if line.get_marker() == "*"][0]
+    assert star.get_xdata()[0] == 2
+    with pytest.raises(ValueError, match="results is empty"):
+        plot_family({})
