@@ -120,10 +120,17 @@ class LeastSquaresCV:
     def _design(X, plan):
         n = X.shape[0]
         if plan.fit_intercept:
-            varying = np.ptp(X, axis=0) > 0  # constant columns: absorbed by the intercept
-            Xv = X[:, varying] - X[:, varying].mean(axis=0)
-            scale = np.linalg.norm(Xv, axis=0)
-            Z = np.column_stack([np.full(n, 1 / np.sqrt(n)), Xv / scale])
+            Z = np.empty((n, X.shape[1] + 1))  # filled in place: X may be large
+            Z[:, 0] = 1 / np.sqrt(n)
+            mean = X.mean(axis=0)
+            np.subtract(X, mean, out=Z[:, 1:])
+            scale = np.linalg.norm(Z[:, 1:], axis=0)
+            # constant columns (centred norm at rounding level) are absorbed by the intercept
+            varying = scale > 64 * np.finfo(float).eps * np.sqrt(n) * np.maximum(np.abs(mean), np.finfo(float).tiny)
+            if not varying.all():
+                Z = Z[:, np.r_[True, varying]]
+                scale = scale[varying]
+            Z[:, 1:] /= scale
             penalty = np.r_[0.0, plan.alpha / scale**2]
         else:
             scale = np.linalg.norm(X, axis=0)
@@ -153,7 +160,9 @@ class LeastSquaresCV:
                 d = np.abs(np.diag(L))
                 cond = float((d.max() / d.min()) ** 2)
                 if cond < 1e8:
-                    return sla.solve_triangular(L, Z.T, lower=True, check_finite=False).T, p, cond
+                    # Q = Z L'^{-1} as one matrix product (BLAS-3) with the small inverse
+                    Linv = sla.solve_triangular(L, np.eye(p), lower=True, check_finite=False)
+                    return Z @ Linv.T, p, cond
             # else QR of [Z; sqrt(P)] (full column rank); Q1 = its data rows
             A = np.vstack([Z, np.diag(np.sqrt(penalty))])
             Q, R = np.linalg.qr(A, mode="reduced")
@@ -196,14 +205,30 @@ class LeastSquaresCV:
                         return None
                 continue
             T = np.stack([np.asarray(tests[i]) for i in members])  # (B, m)
-            Qs = self.Q[T]  # (B, m, p)
-            A = np.eye(m) - Qs @ Qs.transpose(0, 2, 1)  # (B, m, m): I - H_SS, eigenvalues in [0, 1]
-            if np.min(np.linalg.eigvalsh(A)) < _LEVERAGE_TOL:
+            e = self._batched_blocks(T)
+            if e is None:
                 return None
-            e = np.linalg.solve(A, self.residuals[T][..., None])[..., 0]  # (B, m)
             for row, i in enumerate(members):
                 out[i] = e[row]
         return out
+
+    def _batched_blocks(self, T):
+        """``(I - Q_S Q_S')^{-1} r_S`` for every row ``S`` of ``T`` (shape (B, m)), or None if singular."""
+        Qs = self.Q[T]  # (B, m, p)
+        r = self.residuals[T]  # (B, m)
+        m, p = Qs.shape[1:]
+        if m <= p:  # solve the m x m system directly; eigenvalues of I - H_SS lie in [0, 1]
+            A = np.eye(m) - Qs @ Qs.transpose(0, 2, 1)
+            if np.min(np.linalg.eigvalsh(A)) < _LEVERAGE_TOL:
+                return None
+            return np.linalg.solve(A, r[..., None])[..., 0]
+        # Woodbury: (I_m - Q_S Q_S')^{-1} = I_m + Q_S (I_p - Q_S'Q_S)^{-1} Q_S'; the p x p
+        # matrix shares the nonzero spectrum of H_SS, so one small eigvalsh checks singularity
+        M = np.eye(p) - Qs.transpose(0, 2, 1) @ Qs  # (B, p, p)
+        if np.min(np.linalg.eigvalsh(M)) < _LEVERAGE_TOL:
+            return None
+        w = np.linalg.solve(M, (Qs.transpose(0, 2, 1) @ r[..., None]))  # (B, p, 1)
+        return r + (Qs @ w)[..., 0]
 
     def _direct(self, test):
         train = np.ones(self.n, dtype=bool)
