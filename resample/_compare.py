@@ -431,7 +431,7 @@ def _compare_nested(estimator_a, estimator_b, X, y, cv, nested_repeats, scorer, 
     outer_a, outer_b = a.scores_[outer], b.scores_[outer]
     values_a = np.concatenate([va[i] for i in outer])
     values_b = np.concatenate([vb[i] for i in outer])
-    outer_splits = SplitIndices.from_pairs(n, [splits[i] for i in outer])
+    outer_splits = SplitIndices(n, [splits.test(i) for i in outer])
     return ComparisonResult(
         difference=r.estimate,
         standard_error=r.standard_error,

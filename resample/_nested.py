@@ -43,7 +43,7 @@ from ._results import ConfidenceInterval, SplitIndices, normal_interval
 
 __all__ = ["NestedCVResult", "nested_folds", "nested_splits", "nested_statistics", "batched_block_residuals"]
 
-# 1 - (largest eigenvalue of H_SS) below this: the block alone fixes a direction
+# squared Cholesky pivot of I - H_SS below this: the block alone fixes a direction
 _SINGULAR_TOL = 1e-10
 
 
@@ -180,13 +180,7 @@ def nested_splits(fold_ids, n_splits):
             for k in range(j + 1, n_splits):
                 tests.append(np.concatenate([members[j], members[k]]))
         tests.extend(members)
-    return SplitIndices.from_pairs(n, [(_complement(n, t), t) for t in tests])
-
-
-def _complement(n, idx):
-    keep = np.ones(n, dtype=bool)
-    keep[idx] = False
-    return np.flatnonzero(keep)
+    return SplitIndices(n, tests)  # each training set is the complement of its test set
 
 
 def nested_statistics(fold_ids, split_values, n_splits, confidence_level=0.95, computation="refits"):
@@ -296,7 +290,11 @@ def batched_block_residuals(ls, tests):
         T = np.stack([np.asarray(tests[i]) for i in members])  # (B, m)
         Qs = ls.Q[T]  # (B, m, rank)
         A = np.eye(m) - Qs @ Qs.transpose(0, 2, 1)  # (B, m, m), symmetric, eigenvalues in [0, 1]
-        if np.min(np.linalg.eigvalsh(A)) < _SINGULAR_TOL:
+        try:
+            L = np.linalg.cholesky(A)  # fails when some block is singular
+        except np.linalg.LinAlgError:
+            return None
+        if np.min(np.abs(np.diagonal(L, axis1=1, axis2=2))) ** 2 < _SINGULAR_TOL:
             return None
         e = np.linalg.solve(A, ls.residuals[T][..., None])[..., 0]  # (B, m)
         for row, i in enumerate(members):
