@@ -574,11 +574,12 @@ def summarize(estimate, distribution, *, method, confidence_level, extend=None, 
         )
         warnings.warn(message, ResampleWarning, stacklevel=3)
         notes.append(message)
-    clean = np.where(finite, distribution, np.nan)
+    clean = np.where(finite, distribution, np.nan) if n_nonfinite else distribution
+    std, mean = (np.nanstd, np.nanmean) if n_nonfinite else (np.std, np.mean)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN, reported above
-        se = np.nanstd(clean, axis=-1, ddof=1)
-        bias = np.nanmean(clean, axis=-1) - estimate
+        se = std(clean, axis=-1, ddof=1)
+        bias = mean(clean, axis=-1) - estimate
     draws = Draws(estimate=estimate, distribution=clean, standard_error=se, bias=bias)
     if extend is not None:
         draws, more = extend(draws)

@@ -26,6 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._bootstrap import _quantiles, summarize
 from ._compat import HasMethods, Interval, StrOptions
+from ._progress import check_progress, parallel_with_progress
 from ._results import ConfidenceInterval
 from ._random import BLOCK_SIZE, as_generator, int_seed, spawn
 from ._validation import check_confidence_level, check_data, check_estimator, check_option
@@ -142,6 +143,10 @@ def _fit_block(estimator, X, y, rows, first, attributes, shapes, fitted, residua
     return out
 
 
+def _indexed_block(k, *args):
+    return k, _fit_block(*args)
+
+
 class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
     """Bootstrap standard errors and intervals of a fitted model's attributes.
 
@@ -173,6 +178,8 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
     n_jobs : int or None, default=None
         Blocks of refits run in parallel through joblib; results do not depend on it.
     random_state : int, numpy.random.Generator or None, default=None
+    progress : bool, default=False
+        Show a progress bar (tqdm) over the blocks of refits. Silent by default.
 
     Attributes
     ----------
@@ -215,6 +222,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         "batched": [StrOptions({"auto"}), "boolean"],
         "n_jobs": [numbers.Integral, None],
         "random_state": ["random_state", np.random.Generator],
+        "progress": ["boolean"],
     }
 
     def __init__(
@@ -229,6 +237,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         batched="auto",
         n_jobs=None,
         random_state=None,
+        progress=False,
     ):
         self.estimator = estimator
         self.n_resamples = n_resamples
@@ -239,6 +248,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         self.batched = batched
         self.n_jobs = n_jobs
         self.random_state = random_state
+        self.progress = progress
 
     def fit(self, X, y):
         """Fit on all data and on every bootstrap resample.
@@ -254,6 +264,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         """
         self._validate_params()
         check_estimator(self.estimator)
+        check_progress(self.progress)
         n = check_data(X, y, estimator=self.estimator)
         if self.resampling == "residuals" and not is_regressor(self.estimator):
             raise ValueError(
@@ -286,10 +297,18 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
             self.computation_ = "batched least squares"
         else:
             starts = np.cumsum([0] + sizes[:-1])
-            parts = Parallel(n_jobs=self.n_jobs)(
-                delayed(_fit_block)(self.estimator, X, y, rows, int(s), names, shapes, fitted, residuals)
-                for rows, s in zip(blocks, starts)
-            )
+            args = (self.estimator, X, y)
+            if self.progress:  # streamed back as blocks finish, so the bar moves under n_jobs > 1
+                jobs = (
+                    delayed(_indexed_block)(k, *args, rows, int(s), names, shapes, fitted, residuals)
+                    for k, (rows, s) in enumerate(zip(blocks, starts))
+                )
+                parts = parallel_with_progress(jobs, self.n_jobs, len(blocks), desc="resample blocks")
+            else:
+                parts = Parallel(n_jobs=self.n_jobs)(
+                    delayed(_fit_block)(*args, rows, int(s), names, shapes, fitted, residuals)
+                    for rows, s in zip(blocks, starts)
+                )
             draws = {name: np.concatenate([p[name] for p in parts]) for name in names}
             self.computation_ = "refits"
         self._draws = draws  # (B, *shape) per attribute

@@ -81,6 +81,15 @@ def test_refits_do_not_depend_on_n_jobs():
     np.testing.assert_array_equal(one.results_["coef_"].bootstrap_distribution, two.results_["coef_"].bootstrap_distribution)
 
 
+def test_progress_bar_changes_nothing(capsys):
+    X, y = _problem(2, 30, 2, 1)
+    kw = dict(n_resamples=300, batched=False, random_state=3)
+    quiet = BootstrapEstimator(Ridge(), **kw).fit(X, y)
+    shown = BootstrapEstimator(Ridge(), progress=True, **kw).fit(X, y)
+    np.testing.assert_array_equal(quiet.results_["coef_"].bootstrap_distribution, shown.results_["coef_"].bootstrap_distribution)
+    assert "resample blocks" in capsys.readouterr().err
+
+
 def test_ill_conditioned_design_falls_back_to_refits():
     x = np.linspace(1, 2, 50)
     X = np.column_stack([x, x**2, x**3, x**4, x**5, x**6])  # condition number far above 1e7
