@@ -115,7 +115,7 @@ class KFoldCV(BaseCV):
     >>> cv = KFoldCV(LinearRegression(), n_splits=10, shuffle=True, random_state=0,
     ...              scoring="neg_mean_squared_error").fit(auto[["horsepower"]], auto["mpg"])
     >>> round(-cv.estimate_, 1), cv.result_.computation
-    (24.1, 'closed form')
+    (24.2, 'closed form')
 
     The nested interval, with the naive one beside it:
 
@@ -160,6 +160,7 @@ class KFoldCV(BaseCV):
         batch_folds="auto",
         shortcut="auto",
         progress=False,
+        memory=None,
     ):
         super().__init__(
             estimator,
@@ -172,6 +173,7 @@ class KFoldCV(BaseCV):
             batch_folds=batch_folds,
             shortcut=shortcut,
             progress=progress,
+            memory=memory,
         )
         self.n_splits = n_splits
         self.shuffle = shuffle
@@ -314,6 +316,7 @@ class ValidationSetCV(BaseCV):
         batch_folds="auto",
         shortcut="auto",
         progress=False,
+        memory=None,
     ):
         super().__init__(
             estimator,
@@ -326,6 +329,7 @@ class ValidationSetCV(BaseCV):
             batch_folds=batch_folds,
             shortcut=shortcut,
             progress=progress,
+            memory=memory,
         )
         self.test_size = test_size
         self.n_repeats = n_repeats

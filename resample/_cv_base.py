@@ -8,6 +8,7 @@ split (``_make_splits``) and what to check about their own parameters.
 """
 
 import numbers
+import os
 import warnings
 from copy import deepcopy
 from dataclasses import replace
@@ -65,6 +66,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         "batch_folds": [StrOptions({"auto"}), "boolean"],
         "shortcut": [StrOptions({"auto"}), "boolean"],
         "progress": ["boolean"],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
     }
     _method = "cross-validation"
     #: KFoldCV sets this: compute the Davison-Hinkley adjusted estimate (estimate_adjusted_)
@@ -83,6 +85,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         batch_folds="auto",
         shortcut="auto",
         progress=False,
+        memory=None,
     ):
         self.estimator = estimator
         self.scoring = scoring
@@ -94,6 +97,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         self.batch_folds = batch_folds
         self.shortcut = shortcut
         self.progress = progress
+        self.memory = memory
 
     # ------------------------------------------------------------------ splits
     def _make_splits(self, X, y, groups, n_samples, rng):  # pragma: no cover - abstract
@@ -208,6 +212,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             error_score=self.error_score,
             keep=self.return_estimators or self._adjust,  # the D-H adjustment scores fold models on all rows
             progress=self.progress,
+            memory=self.memory,
         )
         return {"kind": "refits", "batched": False, "outcomes": outs}
 
@@ -597,6 +602,12 @@ SHARED_PARAMETERS_DOC = """
         Show a progress bar (tqdm, on stderr) over the split fits, also under
         ``n_jobs > 1``. The closed form and batched fold fits have no per-split
         work to follow and show none. Silent by default.
+
+    memory : str, path-like, joblib.Memory or None, default=None
+        Cache each finished split on disk (joblib keys it on the estimator's
+        parameters, the data, the indices and the scorer). Running the same call
+        again after a crash or an interrupt recomputes only the splits that had
+        not finished, and gives the identical result.
 
     Attributes
     ----------

@@ -14,7 +14,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import _check_method_params
+from sklearn.utils.validation import _check_method_params, check_memory
 
 from ._progress import parallel_with_progress
 from ._scoring import SplitScore, score_split
@@ -79,24 +79,39 @@ def score_fitted(model, X, y, train, test, scorer, i, n_splits, error_score, kee
     return SplitOutcome(scored, model if keep else None, fit_time, time.perf_counter() - start)
 
 
-def run_splits(estimator, X, y, splits, scorer, *, fit_params, n_jobs, error_score, keep, progress=False):
-    """Fit a clone on each split's training rows and score it on its test rows."""
+def run_splits(estimator, X, y, splits, scorer, *, fit_params, n_jobs, error_score, keep, progress=False, memory=None):
+    """Fit a clone on each split's training rows and score it on its test rows.
+
+    With ``memory`` (a directory or a ``joblib.Memory``) each split's outcome is
+    cached on disk as soon as it finishes, keyed by joblib on everything that
+    determines it (estimator parameters, data, indices, scorer), so a run that
+    was interrupted or killed recomputes only the splits that had not finished.
+    """
     n_splits = len(splits)
+    fit_and_score = _cached(memory)
     if progress:  # same fits, streamed back as they finish so a bar can follow them
         jobs = (
-            delayed(_indexed)(i, estimator, X, y, tr, te, scorer, fit_params, n_splits, error_score, keep)
+            delayed(_indexed)(fit_and_score, i, estimator, X, y, tr, te, scorer, fit_params, n_splits, error_score, keep)
             for i, (tr, te) in enumerate(splits)
         )
         return parallel_with_progress(jobs, n_jobs, n_splits, desc="splits")
     jobs = (
-        delayed(_fit_and_score)(estimator, X, y, tr, te, scorer, fit_params, i, n_splits, error_score, keep)
+        delayed(fit_and_score)(estimator, X, y, tr, te, scorer, fit_params, i, n_splits, error_score, keep)
         for i, (tr, te) in enumerate(splits)
     )
     return Parallel(n_jobs=n_jobs)(jobs)
 
 
-def _indexed(i, estimator, X, y, train, test, scorer, fit_params, n_splits, error_score, keep):
-    return i, _fit_and_score(estimator, X, y, train, test, scorer, fit_params, i, n_splits, error_score, keep)
+def _cached(memory):
+    """``_fit_and_score``, cached by ``memory`` when one is given (as scikit-learn's Pipeline does)."""
+    if memory is None:
+        return _fit_and_score
+    # the split's position and count only label error messages: not part of the key
+    return check_memory(memory).cache(_fit_and_score, ignore=["i", "n_splits"])
+
+
+def _indexed(fit_and_score, i, estimator, X, y, train, test, scorer, fit_params, n_splits, error_score, keep):
+    return i, fit_and_score(estimator, X, y, train, test, scorer, fit_params, i, n_splits, error_score, keep)
 
 
 def check_error_score(error_score):
