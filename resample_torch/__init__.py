@@ -13,11 +13,13 @@ The core package ``resample`` never imports torch; this plugin builds on it.
 from ._estimators import MLP, TorchClassifier, TorchRegressor
 from ._intervals import block_bootstrap_perplexity, cross_val_block_log_likelihood
 from ._lm import BlockLogLikelihood, CharRNN, CharRNNLanguageModel
+from ._ngram import NGramLanguageModel
 from ._text import TextBlock, Vocabulary, text_blocks
 
 __all__ = [
     "CharRNNLanguageModel",
     "text_blocks",
+    "NGramLanguageModel",
     "TextBlock",
     "block_bootstrap_perplexity",
     "cross_val_block_log_likelihood",
