@@ -150,6 +150,7 @@ class BootstrapCV(BaseCV):
         return_estimators=False,
         batch_folds="auto",
         progress=False,
+        memory=None,
     ):
         self.estimator = estimator
         self.n_resamples = n_resamples
@@ -162,6 +163,7 @@ class BootstrapCV(BaseCV):
         self.return_estimators = return_estimators
         self.batch_folds = batch_folds
         self.progress = progress
+        self.memory = memory
 
     def fit(self, X, y=None, groups=None, **fit_params):
         """Fit on every bootstrap sample, score out of bag, and combine (see class notes).

@@ -152,3 +152,14 @@ def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check(estimator)
+
+
+def test_takes_every_parameter_of_the_cv_base_but_the_closed_form():
+    # BootstrapCV spells out its parameters (scikit-learn reads them from __init__);
+    # this catches a parameter added to the CV base and not here.
+    import inspect
+
+    from resample._cv_base import BaseCV
+
+    base = set(inspect.signature(BaseCV.__init__).parameters) - {"self", "shortcut"}
+    assert base <= set(inspect.signature(BootstrapCV.__init__).parameters)
