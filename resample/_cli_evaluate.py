@@ -32,6 +32,7 @@ class EvalMethod:
     key: str
     title: Callable
     make: Callable
+    refits: bool = False  # always refits: use the family's numerically safer equivalents
 
 
 def _validation(est, args, common, seed):
@@ -65,7 +66,8 @@ EVAL_METHODS = {
     "loocv": EvalMethod("loocv", lambda a: "LOOCV: leave-one-out cross-validation", _loocv),
     "kfold": EvalMethod("kfold", lambda a: f"{a.k}-fold CV: one shuffle (seed {a.seed})", _kfold),
     "bootstrap": EvalMethod(
-        "bootstrap", lambda a: f"bootstrap .632+: {a.n_resamples} resamples (seed {a.seed})", _bootstrap632
+        "bootstrap", lambda a: f"bootstrap .632+: {a.n_resamples} resamples (seed {a.seed})", _bootstrap632,
+        refits=True,
     ),
 }
 
@@ -218,7 +220,11 @@ def run_evaluate(args, warn):
     results, choices = {}, {}
     for key in methods:
         method = EVAL_METHODS[key]
-        results[key] = [_fit(method.make(est, args, common, args.seed), X, y, notes) for est in family.estimators]
+        models = family.refit_estimators if (method.refits and family.refit_estimators) else family.estimators
+        if models is family.refit_estimators:
+            notes.append(f"{EVAL_METHODS[key].title(args).split(':')[0]} refits the polynomial on standardized "
+                         "features: the same model, but LinearRegression's solver loses the raw powers")
+        results[key] = [_fit(method.make(est, args, common, args.seed), X, y, notes) for est in models]
         if len(family.values) > 1:
             choices[key] = select_one_standard_error(results[key], values=list(family.values), simpler=family.kind.simpler)
         else:
@@ -231,7 +237,7 @@ def run_evaluate(args, warn):
     for res in results.values():
         for r in res:
             for note in r.notes:
-                if "stateless steps" in note or "fold models fitted" in note or note in notes:
+                if any(t in note for t in ("stateless steps", "fold models fitted", "estimate from")) or note in notes:
                     continue
                 if "The closed form reports exact least squares" in note:
                     note = ("closed form: the raw polynomial design is ill-conditioned; the exact least-squares "

@@ -48,6 +48,18 @@ def test_evaluate_bundled_reproduces_islr_loocv(capsys):
     assert err == ""  # no progress bars, no warnings unless asked
 
 
+def test_bootstrap632_on_high_degrees_agrees_with_loocv(capsys):
+    # the refits use a well-conditioned design: raw powers made LinearRegression's training error 43 at d = 10
+    code, out, err = run(capsys, "evaluate", "--model", "poly:9..10", "--method", "bootstrap", "loocv",
+                         "--n-resamples", "40")
+    assert code == 0, err
+    boot = [float(v) for v in re.findall(r"^\s+(?:9|10)\s+(\S+)", _block(out, "bootstrap .632+"), re.M)]
+    loo = [float(v) for v in re.findall(r"^\s+(?:9|10)\s+(\S+)", _block(out, "LOOCV"), re.M)]
+    assert len(boot) == len(loo) == 2
+    assert np.allclose(boot, loo, rtol=0.1), (boot, loo)
+    assert "refits the polynomial on standardized features" in out
+
+
 def test_python_dash_m_runs_the_walkthrough():
     # the README's main job: `python -m resample` with nothing else
     proc = subprocess.run(
