@@ -196,3 +196,15 @@ def test_kfold_cv_end_to_end_with_notes():
     assert cv.estimate_ < 0 and cv.standard_error_ > 0
     assert any("declined" in note for note in cv.result_.notes)  # auto on CPU: one by one
     assert cv.estimator_.n_chars_ > 0
+
+
+def test_text_blocks_and_fitted_model_pickle():
+    import pickle
+
+    X = text_blocks({"doc": TEXT[:200]}, 64)
+    Y = pickle.loads(pickle.dumps(X))  # what joblib does to send rows to workers
+    assert [(str(b), b.document, b.start) for b in Y] == [(str(b), b.document, b.start) for b in X]
+    assert Y[0].precedes(Y[1])
+    lm = CharRNNLanguageModel(**{**TINY, "max_epochs": 1}).fit(X)
+    again = pickle.loads(pickle.dumps(lm))
+    assert again.score(X) == lm.score(X)
