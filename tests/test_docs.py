@@ -67,9 +67,13 @@ def _python_blocks(text):
 
 @pytest.mark.parametrize("page", sorted(DOCS.glob("*.md")), ids=lambda p: p.name)
 def test_markdown_python_blocks_run(page):
-    blocks = _python_blocks(page.read_text())
+    text = page.read_text()
+    blocks = _python_blocks(text)
     if not blocks:
         pytest.skip(f"{page.name} has no plain python blocks (its runcode blocks run in the build)")
+    if "resample_torch" in text and os.environ.get("RESAMPLE_DOCS_TORCH") != "1":
+        # the torch guides train models (about 50 s on two busy cores): opt in
+        pytest.skip(f"{page.name} trains torch models; set RESAMPLE_DOCS_TORCH=1 to run its examples")
     import matplotlib
 
     matplotlib.use("Agg")
