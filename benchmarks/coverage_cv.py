@@ -1,8 +1,8 @@
 """Coverage of cross-validation confidence intervals: naive against nested.
 
-Run (about 5-10 minutes on two busy cores)::
+Run (about 9 minutes on two busy cores; the table in benchmarks/results came from it)::
 
-    .venv/bin/python benchmarks/coverage_cv.py --out benchmarks/results/coverage_cv.md
+    .venv/bin/python benchmarks/coverage_cv.py --n-jobs 2 --out benchmarks/results/coverage_cv.md
 
 The settings of Bates, Hastie & Tibshirani (2023, JASA), section 5: simulated data
 sets of n = 100 rows and p = 20 Gaussian features, 10-fold cross-validation, 90%

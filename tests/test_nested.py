@@ -267,3 +267,18 @@ def test_a_nested_fit_does_not_touch_the_callers_estimator():
     before = clone(est).get_params()
     KFoldCV(est, interval="nested", nested_repeats=1, scoring="neg_mean_squared_error").fit(X, y)
     assert est.get_params() == before and not hasattr(est, "coef_")
+
+
+def test_the_honest_cv_guide_runs(capsys):
+    """The Python blocks of docs/honest_cv.md run, in order, in one namespace."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "honest_cv.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert len(blocks) == 3
+    namespace = {}
+    for block in blocks:
+        exec(compile(block, "docs/honest_cv.md", "exec"), namespace)
+    assert namespace["cv"].result_.interval == "nested" and namespace["r"].difference > 0
+    assert "NestedCVResult(" in capsys.readouterr().out
