@@ -15,6 +15,7 @@ status 2.
 import argparse
 import shlex
 import sys
+import textwrap
 import warnings
 
 from ._cli_specs import MODELS, STATISTICS, UsageError
@@ -24,10 +25,6 @@ from ._cli_evaluate import EVAL_METHODS, evaluate_report, format_evaluate, run_e
 __all__ = ["main", "build_parser"]
 
 PROG = "resample"
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors name the subcommand and exit with status 2 (as argparse does)."""
 
 
 def _positive_int(text):
@@ -80,11 +77,12 @@ def _common(p):
 
 def build_parser():
     models = ", ".join(f"{k}" for k in MODELS)
-    parser = _Parser(
+    parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Estimate how well a model predicts new data (validation set, LOOCV, k-fold, bootstrap .632+) "
-        "and how uncertain a statistic is (bootstrap intervals). With no subcommand: the ISLR chapter 5 "
-        "walk-through on the bundled data.",
+        description=textwrap.fill(
+            "Estimate how well a model predicts new data (validation set, LOOCV, k-fold, bootstrap .632+) "
+            "and how uncertain a statistic is (bootstrap intervals). With no subcommand: the ISLR chapter 5 "
+            "walk-through on the bundled data.", 79),
         epilog="Examples:\n  resample evaluate\n  resample evaluate cars.csv --target mpg --features horsepower "
         "--model poly:1..10\n  resample evaluate --model knn:1..30 --method kfold loocv --report out\n"
         "  resample bootstrap returns.csv --statistic alpha --columns X Y\n"
@@ -94,15 +92,18 @@ def build_parser():
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--report", metavar="DIR", help="walk-through only: write DIR/index.html with every figure")
+    parser.add_argument("--report", metavar="DIR", dest="top_report",
+                        help="write DIR/index.html with every figure (also after a subcommand)")
     sub = parser.add_subparsers(dest="command", metavar="{evaluate,bootstrap}")
 
     ev = sub.add_parser(
         "evaluate",
         help="estimate the test error of a model or a family of models",
-        description="Estimate the test error of a model, or of a family of models indexed by a flexibility "
-        "parameter, by the validation-set approach, LOOCV, k-fold CV and the bootstrap .632+, and mark the "
-        "choice of the one-standard-error rule. Without CSV: ISLR's Auto data, mpg ~ poly(horsepower, 1..10).",
+        description=textwrap.fill(
+            "Estimate the test error of a model, or of a family of models indexed by a flexibility "
+            "parameter, by the validation-set approach, LOOCV, k-fold CV and the bootstrap .632+, and mark the "
+            "choice of the one-standard-error rule. Without CSV: ISLR's Auto data, mpg ~ poly(horsepower, 1..10).",
+            79),
         epilog=f"Models (--model NAME[:[PARAM=]VALUES]): {models}, or a dotted class path.\n"
         "  poly:1..10               polynomial degree 1 to 10 (logistic with polynomial terms for classes)\n"
         "  ridge:alpha=0.1..100     ten penalties, log-spaced, on standardized features\n"
@@ -215,6 +216,8 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)  # argparse itself exits with status 2 on bad options
     command = args.command
+    # `resample --report DIR evaluate` means the same as `resample evaluate --report DIR`
+    args.report = getattr(args, "report", None) or args.top_report
     try:
         with warnings.catch_warnings():
             # numbers the user should know about go into the printed notes instead

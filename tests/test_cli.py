@@ -286,3 +286,10 @@ def test_report_single_model(capsys, tmp_path, csv):
                        "loocv", "--report", str(out_dir))
     assert code == 0, err
     _check_pngs(_images((out_dir / "index.html").read_text()))
+
+
+def test_report_option_before_the_subcommand(capsys, tmp_path):
+    code, out, err = run(capsys, "--report", str(tmp_path / "r"), "bootstrap", "--n-resamples", "200",
+                         "--method", "percentile")
+    assert code == 0, err
+    assert (tmp_path / "r" / "index.html").is_file()
