@@ -5,6 +5,8 @@ The reference is cv.glm's formula evaluated with brute-force numpy refits:
     CV    = sum_k (n_k / n) cost(y_k, fold-k fit on fold k)
     cost0 = cost(y, full fit) - sum_k (n_k / n) cost(y, fold-k fit on all rows)
     delta = (CV, CV + cost0)
+
+Every random draw has a fixed seed, so each test is deterministic.
 """
 
 import numpy as np
@@ -58,7 +60,8 @@ def test_dh_adjusted_matches_cv_glm_formula_for_least_squares(shortcut):
     assert -cv.estimate_ == pytest.approx(delta1, rel=1e-10)
     assert -cv.estimate_adjusted_ == pytest.approx(delta2, rel=1e-10)
     assert cv.result_.estimate_adjusted == cv.estimate_adjusted_
-    assert delta2 < delta1  # the adjustment removes part of CV's pessimism here
+    # statistical: the adjustment lowered the MSE for all of 200 seeds of this design tried
+    assert delta2 < delta1
 
 
 def test_dh_adjusted_averages_over_repeats():

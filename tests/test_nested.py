@@ -2,6 +2,8 @@
 
 Reference values are computed here, independently of the library: brute-force
 nested loops with numpy's lstsq refits, and the estimator's arithmetic written out.
+Every random draw has a fixed seed (hypothesis explores seeds but its properties
+hold exactly, up to rounding), so no test here can fail by chance.
 """
 
 import numpy as np
@@ -282,3 +284,42 @@ def test_the_honest_cv_guide_runs(capsys):
         exec(compile(block, "docs/honest_cv.md", "exec"), namespace)
     assert namespace["cv"].result_.interval == "nested" and namespace["r"].difference > 0
     assert "NestedCVResult(" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- properties
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**16), K=st.integers(3, 6), scale=st.floats(-5, 5).filter(lambda s: abs(s) > 0.1),
+       shift=st.floats(-10, 10))
+def test_nested_statistics_are_affine_equivariant(seed, K, scale, shift):
+    """Losses to scale * loss + shift: the centre follows, the standard error scales by |scale|."""
+    rng = np.random.default_rng(seed)
+    n = 2 * K + int(rng.integers(0, 10))
+    folds = [rng.permutation(np.arange(n) % K) for _ in range(2)]
+    splits = nested_splits(folds, K)
+    values = [rng.exponential(size=len(splits.test(i))) for i in range(len(splits))]
+    base = nested_statistics(folds, values, K)
+    moved = nested_statistics(folds, [scale * v + shift for v in values], K)
+    assert moved.estimate == pytest.approx(scale * base.estimate + shift, rel=1e-9, abs=1e-9)
+    assert moved.standard_error == pytest.approx(abs(scale) * base.standard_error, rel=1e-9)
+    assert moved.mse == pytest.approx(scale**2 * base.mse, rel=1e-9, abs=1e-12)
+    assert base.naive_standard_error <= base.standard_error <= np.sqrt(K) * base.naive_standard_error * (1 + 1e-12)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**16), n=st.integers(20, 40), p=st.integers(1, 4), K=st.integers(3, 5),
+       ridge=st.booleans())
+def test_nested_closed_form_equals_refits_on_random_problems(seed, n, p, K, ridge):
+    """Well-conditioned Gaussian designs: batched block solves = the estimator's own refits (1e-7)."""
+    X, y = _linear_data(seed, n=n, p=p)
+    model = Ridge(alpha=1.0) if ridge else LinearRegression()
+    kw = dict(n_splits=K, interval="nested", nested_repeats=1, random_state=seed, scoring="neg_mean_squared_error",
+              refit=False)
+    fast = KFoldCV(model, **kw).fit(X, y).nested_
+    slow = KFoldCV(model, shortcut=False, **kw).fit(X, y).nested_
+    assert fast.computation == "closed form" and slow.computation == "refits"
+    assert fast.estimate == pytest.approx(slow.estimate, rel=1e-7)
+    assert fast.mse == pytest.approx(slow.mse, rel=1e-6, abs=1e-10)
