@@ -92,7 +92,10 @@ class KFoldCV(BaseCV):
         under-covers. "nested": nested cross-validation (Bates, Hastie &
         Tibshirani 2023, :mod:`resample._nested`), an interval for the error of
         the model fitted to these data, centred at a bias-corrected estimate.
-        Needs a per-sample metric, ``n_splits >= 3`` and ``cv=None``. It costs
+        Its standard error is at least the per-sample naive one (std of the
+        held-out losses over sqrt(n)), which can be smaller than the fold-based
+        ``naive_standard_error_``. Needs a per-sample metric, ``n_splits >= 3``
+        and ``cv=None``. It costs
         ``nested_repeats * (K (K - 1) / 2 + K)`` extra fits, none for
         least-squares models with squared error (batched closed form).
     nested_repeats : int, default=50
@@ -122,8 +125,8 @@ class KFoldCV(BaseCV):
     >>> cv = KFoldCV(LinearRegression(), n_splits=10, shuffle=True, random_state=0, interval="nested",
     ...              scoring="neg_mean_squared_error").fit(auto[["horsepower"]], auto["mpg"])
     >>> nested, naive = cv.confidence_interval(0.9), cv.naive_confidence_interval(0.9)
-    >>> cv.result_.interval, bool(nested.high - nested.low >= naive.high - naive.low)
-    ('nested', True)
+    >>> cv.result_.interval, bool(nested.low < cv.nested_.estimate < nested.high), bool(cv.nested_.inflation >= 1)
+    ('nested', True, True)
     """
     )
 
