@@ -323,3 +323,16 @@ def test_nested_closed_form_equals_refits_on_random_problems(seed, n, p, K, ridg
     assert fast.computation == "closed form" and slow.computation == "refits"
     assert fast.estimate == pytest.approx(slow.estimate, rel=1e-7)
     assert fast.mse == pytest.approx(slow.mse, rel=1e-6, abs=1e-10)
+
+
+def test_nested_with_repeated_k_fold_and_parallel_refits():
+    rng = np.random.default_rng(12)
+    X = rng.normal(size=(36, 3))
+    y = (X[:, 0] + rng.normal(size=36) > 0).astype(int)
+    kw = dict(n_splits=3, shuffle=True, n_repeats=2, random_state=1, interval="nested", nested_repeats=2,
+              scoring="accuracy")
+    one = KFoldCV(LogisticRegression(), **kw).fit(X, y)
+    two = KFoldCV(LogisticRegression(), n_jobs=2, **kw).fit(X, y)
+    assert one.n_splits_ == 6 and one.nested_.n_repeats == 2
+    assert one.nested_.estimate == two.nested_.estimate  # results do not depend on n_jobs
+    assert one.nested_.standard_error == two.nested_.standard_error
