@@ -240,7 +240,8 @@ def plot_cv_result(result, *, ax=None, color=None):
     ax.set_xlabel("split")
     ax.set_ylabel(ylabel)
     ax.set_title(f"{result.method}: {len(scores)} splits")
-    ax.legend(loc="best", fontsize="small")
+    # below the axes: inside, it hides split scores
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize="small", frameon=False)
     ax.grid(True, alpha=0.3)
     return ax
 
