@@ -391,7 +391,7 @@ def check_compare(method, methods, cv, n_repeats):
                 f"cv must be None, an int (number of folds), '5x2', a splitter or an iterable of "
                 f"(train, test) index pairs; got {_short(cv)} of type {type(cv).__name__}."
             )
-    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+    if isinstance(cv, numbers.Integral):  # check_int refuses a bool
         check_int(cv, "cv", low=2)
     if method.startswith("5x2cv") and cv not in (None, "5x2"):
         raise ValueError(

@@ -173,6 +173,7 @@ def test_classifiers_are_compared_on_stratified_splits():
         (dict(n_repeats=0), ValueError, "n_repeats=0 is out of range"),
         (dict(cv=1), ValueError, "cv=1 is out of range"),
         (dict(cv=3.5), TypeError, "cv must be None, an int"),
+        (dict(cv=True), TypeError, "cv must be an int"),
         (dict(confidence_level=1.5), ValueError, "confidence_level=1.5"),
         (dict(cv=[(np.arange(5), np.arange(5, 10))]), ValueError, "at least 2"),
         (dict(method="nested", cv=6, nested_repeats=1), ValueError, "at least 2 samples per fold"),
