@@ -53,3 +53,16 @@ def test_progress_is_a_parameter():
         KFoldCV(KNeighborsRegressor(), progress="yes").fit(*_data())
     with pytest.raises(TypeError, match="progress must be True or False"):
         check_progress("yes")
+
+
+def test_bootstrap_cv_bar(capsys):
+    from resample import BootstrapCV
+
+    X, y = _data()
+    quiet = BootstrapCV(KNeighborsRegressor(3), n_resamples=8, random_state=0,
+                        scoring="neg_mean_squared_error").fit(X, y)
+    assert capsys.readouterr().err == ""
+    loud = BootstrapCV(KNeighborsRegressor(3), n_resamples=8, random_state=0, scoring="neg_mean_squared_error",
+                       progress=True).fit(X, y)
+    assert "/8 [" in capsys.readouterr().err
+    assert quiet.estimate_ == loud.estimate_
