@@ -119,6 +119,15 @@ class BootstrapResult:
             columns.update({"standard_error" if len(flat) == 1 else f"standard_error_{k}": r for k, r in enumerate(ses)})
         return pd.DataFrame(columns)
 
+    def plot(self, ax=None, **kwargs):
+        """Histogram of the bootstrap distribution with the estimate and the interval (needs matplotlib).
+
+        See :func:`resample.plotting.plot_bootstrap` for the keywords; returns the Axes.
+        """
+        from ._plot import plot_bootstrap
+
+        return plot_bootstrap(self, ax=ax, **kwargs)
+
     def __repr__(self):
         low, high = self.confidence_interval
         text = (

@@ -121,3 +121,10 @@ def test_choice_plot_from_results_and_pairs():
     assert star.get_xdata()[0] == 2
     with pytest.raises(ValueError, match="results is empty"):
         plot_family({})
+
+
+def test_bootstrap_result_plot_method():
+    x = np.random.default_rng(1).normal(size=40)
+    res = bootstrap((x,), np.mean, n_resamples=300, method="percentile", rng=0)
+    ax = res.plot(label="mean")
+    assert ax.get_xlabel() == "mean" and "percentile interval" in ax.get_title()
