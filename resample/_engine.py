@@ -6,6 +6,7 @@ and reports failures with the split they happened in.
 """
 
 import numbers
+import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -107,6 +108,8 @@ def _cached(memory):
     if memory is None:
         return _fit_and_score
     # the split's position and count only label error messages: not part of the key
+    if isinstance(memory, os.PathLike):
+        memory = os.fspath(memory)
     return check_memory(memory).cache(_fit_and_score, ignore=["i", "n_splits"])
 
 
