@@ -31,7 +31,6 @@ training set is again a set of held-out blocks (``S = fold j  U  fold k``), so t
 whole nested run is a batch of small linear solves.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,10 +40,9 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from ._random import int_seed
 from ._results import ConfidenceInterval, SplitIndices, normal_interval
 
-__all__ = ["NestedCVResult", "nested_folds", "nested_splits", "nested_statistics", "batched_block_residuals"]
+__all__ = ["NestedCVResult", "nested_folds", "nested_splits", "nested_statistics"]
 
 # squared Cholesky pivot of I - H_SS below this: the block alone fixes a direction
-_SINGULAR_TOL = 1e-10
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,45 +261,6 @@ def nested_statistics(fold_ids, split_values, n_splits, confidence_level=0.95, c
     )
 
 
-def batched_block_residuals(ls, tests):
-    """Held-out residuals of a least-squares fit for many test blocks, solved in batches.
-
-    The block formula of :class:`resample._fastpath.LeastSquaresCV`,
-    ``e_S = (I - Q_S Q_S')^{-1} r_S``, for every block at once (blocks of one size
-    share one batched solve). Returns a list of arrays, or None when some block is
-    singular (its rows alone fix a direction of the fit; refits are needed there).
-
-    Examples
-    --------
-    >>> from resample._fastpath import LeastSquaresCV, _Plan
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(size=(12, 2)); y = rng.normal(size=12)
-    >>> ls = LeastSquaresCV(X, y, _Plan(True, 0.0, "LinearRegression"))
-    >>> tests = [np.array([0, 5, 7]), np.array([1, 2, 3])]
-    >>> e = batched_block_residuals(ls, tests)
-    >>> bool(np.allclose(e[1], ls.block_residuals(tests[1])))
-    True
-    """
-    out = [None] * len(tests)
-    groups = defaultdict(list)
-    for i, t in enumerate(tests):
-        groups[len(t)].append(i)
-    for m, members in groups.items():
-        T = np.stack([np.asarray(tests[i]) for i in members])  # (B, m)
-        Qs = ls.Q[T]  # (B, m, rank)
-        A = np.eye(m) - Qs @ Qs.transpose(0, 2, 1)  # (B, m, m), symmetric, eigenvalues in [0, 1]
-        try:
-            L = np.linalg.cholesky(A)  # fails when some block is singular
-        except np.linalg.LinAlgError:
-            return None
-        if np.min(np.abs(np.diagonal(L, axis1=1, axis2=2))) ** 2 < _SINGULAR_TOL:
-            return None
-        e = np.linalg.solve(A, ls.residuals[T][..., None])[..., 0]  # (B, m)
-        for row, i in enumerate(members):
-            out[i] = e[row]
-    return out
-
-
 def _toy_values():
     """Held-out values of a 3-fold nested run on 6 points (for the doctests)."""
     rng = np.random.default_rng(1)
@@ -331,7 +290,7 @@ def run_nested(cv, rest, Xt, y, scorer, fit_params, rng, labels, notes):
         plan = shortcut_plan(rest, scorer, Xt, y, fit_params)
         if not isinstance(plan, str):
             ls = LeastSquaresCV(Xt, y, plan)
-            residuals = batched_block_residuals(ls, [splits.test(i) for i in range(len(splits))])
+            residuals = ls.many_block_residuals([splits.test(i) for i in range(len(splits))])
             if residuals is not None:
                 values, computation = [-(e**2) for e in residuals], "closed form"
     if values is None:

@@ -14,7 +14,7 @@ from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.model_selection import KFold
 
 from resample import KFoldCV, NestedCVResult
-from resample._nested import batched_block_residuals, nested_splits, nested_statistics
+from resample._nested import nested_splits, nested_statistics
 
 
 def _linear_data(seed, n=30, p=3):
@@ -156,13 +156,13 @@ def test_batched_block_residuals_match_lstsq_and_detect_singular_blocks():
     X, y = _linear_data(3, n=15, p=2)
     ls = LeastSquaresCV(X, y, _Plan(True, 0.0, "LinearRegression"))
     tests = [np.array([0, 4, 9]), np.array([1, 2, 3, 5]), np.array([6, 7, 8])]
-    for t, e in zip(tests, batched_block_residuals(ls, tests)):
+    for t, e in zip(tests, ls.many_block_residuals(tests)):
         train = np.setdiff1d(np.arange(15), t)
         assert np.allclose(e**2, _lstsq_sq_errors(X, y, train, t), rtol=1e-10)
     # a dummy column set only on rows 0 and 1: leaving both out loses that direction
     Xs = np.c_[X, np.r_[1.0, 1.0, np.zeros(13)]]
     ls = LeastSquaresCV(Xs, y, _Plan(True, 0.0, "LinearRegression"))
-    assert batched_block_residuals(ls, [np.array([0, 1, 2])]) is None
+    assert ls.many_block_residuals([np.array([0, 1, 2])]) is None
 
 
 def test_singular_closed_form_falls_back_to_refits():
