@@ -223,6 +223,15 @@ def test_same_rng_same_result_whatever_batch(seed, batch):
         for b in (batch, 256)
     ]
     assert stud[0] == stud[1]
+    y = x[:17] ** 2
+    two = [bootstrap((x, y), _diff, n_resamples=300, rng=seed, batch=b).confidence_interval for b in (batch, 256)]
+    assert two[0] == two[1]
+    reg = [bootstrap((x,), vmean, n_resamples=300, rng=seed, batch=b, acceleration="regression") for b in (batch, 256)]
+    assert reg[0].acceleration == reg[1].acceleration
+
+
+def _diff(a, b, axis=-1):
+    return np.mean(a, axis=axis) - np.mean(b, axis=axis)
 
 
 def test_vectorized_and_looped_statistics_agree():
