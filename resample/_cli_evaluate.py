@@ -208,6 +208,9 @@ def run_evaluate(args, warn):
     family = parse_model(args.model, task=task, simpler=args.simpler, default_task=target_task)
     table = drop_missing(table, [args.target, *args.features], warn)
     check_target(table[args.target], args.target, family.task, source)
+    if family.task == "regression" and args.task == "auto" and table[args.target].nunique() == 2:
+        warn(f"--target {args.target!r} holds two values and is treated as a number (regression); "
+             "for classes pass --task classification or --model logistic")
     scoring = _check_scoring(args, family.task)
     methods = _methods(args, scoring, warn)
     n = len(table)

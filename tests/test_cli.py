@@ -146,6 +146,17 @@ def test_evaluate_csv_classification_and_single_model(capsys, csv):
     assert re.search(r"^\s+LOOCV.*\s0\.\d+\s", out, re.M)
 
 
+def test_binary_numeric_target_gets_a_note(capsys, tmp_path):
+    rng = np.random.default_rng(1)
+    path = tmp_path / "b.csv"
+    pd.DataFrame({"x": rng.normal(size=40), "y": rng.integers(0, 2, size=40)}).to_csv(path, index=False)
+    code, out, err = run(capsys, "evaluate", str(path), "--target", "y", "--method", "kfold", "--k", "4")
+    assert code == 0 and "treated as a number (regression)" in err
+    code, out, err = run(capsys, "evaluate", str(path), "--target", "y", "--method", "kfold", "--k", "4",
+                         "--task", "classification")
+    assert code == 0 and err == "" and "error rate" in out
+
+
 def test_evaluate_dotted_path_and_features_with_commas(capsys, csv):
     code, out, err = run(capsys, "evaluate", str(csv), "--target", "y", "--features", "a,b",
                          "--model", "sklearn.tree.DecisionTreeRegressor:max_depth=1..3", "--method", "kfold",
