@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from ._jackknife import influence_values, leave_one_out_values
+from ._jackknife import _fmt, _scalar, influence_values, leave_one_out_values, values_frame
 from ._random import BLOCK_SIZE, as_generator, spawn
 from ._results import ConfidenceInterval
 from ._statistic import BatchedStatistic
@@ -106,19 +106,11 @@ class BootstrapResult:
         >>> res.to_frame().shape
         (3, 2)
         """
-        import pandas as pd
-
-        values = np.asarray(self.bootstrap_distribution)
-        columns = {"resample": np.arange(values.shape[-1])}
-        flat = values.reshape(-1, values.shape[-1])
-        if len(flat) == 1:
-            columns["value"] = flat[0]
-        else:
-            columns.update({f"value_{k}": row for k, row in enumerate(flat)})
+        frame = values_frame("resample", self.bootstrap_distribution)
         if self.resample_standard_errors is not None:
-            ses = np.asarray(self.resample_standard_errors).reshape(len(flat), -1)
-            columns.update({"standard_error" if len(flat) == 1 else f"standard_error_{k}": r for k, r in enumerate(ses)})
-        return pd.DataFrame(columns)
+            ses = values_frame("resample", self.resample_standard_errors, name="standard_error")
+            frame = frame.join(ses.drop(columns="resample"))
+        return frame
 
     def plot(self, ax=None, **kwargs):
         """Histogram of the bootstrap distribution with the estimate and the interval (needs matplotlib).
@@ -141,16 +133,6 @@ class BootstrapResult:
         if self.notes:
             text += f", notes={len(self.notes)}"
         return text + ")"
-
-
-def _fmt(value):
-    value = np.asarray(value)
-    return f"{float(value):.6g}" if value.ndim == 0 else np.array2string(value, precision=4, threshold=6)
-
-
-def _scalar(a):
-    a = np.asarray(a, dtype=float)
-    return float(a) if a.ndim == 0 else a
 
 
 # --- the interval methods ---------------------------------------------------------
@@ -243,7 +225,7 @@ ACCELERATIONS = ("jackknife", "regression")
 # --- drawing resamples ------------------------------------------------------------
 
 
-def _counts(rows, n):
+def counts(rows, n):
     """How often each of ``n`` observations appears in each index row: ``(m, n)``."""
     m = rows.shape[0]
     flat = (rows + (np.arange(m, dtype=np.int64) * n)[:, None]).ravel()
@@ -257,10 +239,10 @@ class _Moments:
         self.gram = np.zeros((n_total, n_total))
         self.cross = np.zeros((n_total, size))
 
-    def add(self, counts, values):
+    def add(self, frequencies, values):
         values = values.reshape(-1, values.shape[-1]).T  # (m, K)
         keep = np.isfinite(values).all(axis=1)
-        c = counts[keep].astype(float)
+        c = frequencies[keep].astype(float)
         self.gram += c.T @ c
         self.cross += c.T @ values[keep]
 
@@ -288,7 +270,7 @@ def _draw(stat, n_resamples, rng, *, batch, se_stat=None, n_inner=0, moments=Non
         for rows in chunks:
             block_values.append(stat(rows))
             if moments is not None:
-                block_counts.append(np.hstack([_counts(r, n) for r, n in zip(rows, lengths)]))
+                block_counts.append(np.hstack([counts(r, n) for r, n in zip(rows, lengths)]))
             if se_stat is not None:
                 ses.append(se_stat(rows))
         block_values = np.concatenate(block_values, axis=-1)

@@ -24,7 +24,7 @@ from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.utils import _safe_indexing, get_tags, indexable
 from sklearn.utils.validation import check_is_fitted
 
-from ._bootstrap import _quantiles, summarize
+from ._bootstrap import _quantiles, counts, summarize
 from ._compat import HasMethods, Interval, StrOptions
 from ._progress import check_progress, parallel_with_progress
 from ._results import ConfidenceInterval
@@ -110,15 +110,14 @@ def _solve(gram, rhs):
         return np.linalg.pinv(gram, hermitian=True) @ rhs
 
 
-def _counts(rows, n):
-    m = rows.shape[0]
-    flat = (rows + (np.arange(m, dtype=np.int64) * n)[:, None]).ravel()
-    return np.bincount(flat, minlength=m * n).reshape(m, n).astype(float)
+def _fit_block(estimator, X, y, child, m, first, attributes, shapes, fitted, residuals):
+    """Refit a clone on each of the ``m`` resamples of a block drawn from ``child``.
 
-
-def _fit_block(estimator, X, y, rows, first, attributes, shapes, fitted, residuals):
-    """Refit a clone on each resample of a block; return each attribute stacked ``(m, ...)``."""
-    out = {name: np.empty((len(rows), *shape)) for name, shape in shapes.items()}
+    Returns each attribute stacked ``(m, ...)``. The rows are drawn here, in the job,
+    so that no more than a block of indices exists per worker.
+    """
+    rows = _draw_rows(child, m, len(fitted) if fitted is not None else _num_rows(X))
+    out = {name: np.empty((m, *shape)) for name, shape in shapes.items()}
     for b, idx in enumerate(rows):
         model = clone(estimator)  # never fit the caller's object
         try:
@@ -141,6 +140,14 @@ def _fit_block(estimator, X, y, rows, first, attributes, shapes, fitted, residua
                 )
             out[name][b] = value
     return out
+
+
+def _draw_rows(child, m, n):
+    return child.integers(0, n, (m, n))
+
+
+def _num_rows(X):
+    return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
 def _indexed_block(k, *args):
@@ -291,27 +298,21 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         solver = self._batched_solver(X, y, names, notes)
         children = spawn(rng, math.ceil(self.n_resamples / BLOCK_SIZE))
         sizes = [min(BLOCK_SIZE, self.n_resamples - k * BLOCK_SIZE) for k in range(len(children))]
-        blocks = [child.integers(0, n, (m, n)) for child, m in zip(children, sizes)]
         if solver is not None:
+            blocks = (_draw_rows(child, m, n) for child, m in zip(children, sizes))
             draws = self._solve_batched(solver, blocks, fitted, residuals, shapes)
             self.computation_ = "batched least squares"
         else:
             starts = np.cumsum([0] + sizes[:-1])
-            args = (self.estimator, X, y)
+            blocks = [(self.estimator, X, y, c, m, int(s)) for c, m, s in zip(children, sizes, starts)]
+            rest = (names, shapes, fitted, residuals)
             if self.progress:  # streamed back as blocks finish, so the bar moves under n_jobs > 1
-                jobs = (
-                    delayed(_indexed_block)(k, *args, rows, int(s), names, shapes, fitted, residuals)
-                    for k, (rows, s) in enumerate(zip(blocks, starts))
-                )
+                jobs = (delayed(_indexed_block)(k, *block, *rest) for k, block in enumerate(blocks))
                 parts = parallel_with_progress(jobs, self.n_jobs, len(blocks), desc="resample blocks")
             else:
-                parts = Parallel(n_jobs=self.n_jobs)(
-                    delayed(_fit_block)(*args, rows, int(s), names, shapes, fitted, residuals)
-                    for rows, s in zip(blocks, starts)
-                )
-            draws = {name: np.concatenate([p[name] for p in parts]) for name in names}
+                parts = Parallel(n_jobs=self.n_jobs)(delayed(_fit_block)(*block, *rest) for block in blocks)
+            draws = {name: np.concatenate([p[name] for p in parts]) for name in names}  # (B, *shape)
             self.computation_ = "refits"
-        self._draws = draws  # (B, *shape) per attribute
         self.results_ = {
             name: summarize(
                 np.asarray(getattr(self.estimator_, name), dtype=float),
@@ -372,7 +373,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         coefs, intercepts = [], []
         for rows in blocks:
             if residuals is None:
-                beta = solver.cases(_counts(rows, n))
+                beta = solver.cases(counts(rows, n).astype(float))
             else:
                 ystar = fitted + residuals[rows]  # (m, n[, k])
                 beta = solver.residuals(ystar if ystar.ndim == 3 else ystar[..., None])

@@ -23,7 +23,7 @@ from ._results import ConfidenceInterval
 from ._statistic import BatchedStatistic
 from ._validation import check_batch, check_confidence_level, check_samples, check_vectorized
 
-__all__ = ["jackknife", "JackknifeResult", "leave_one_out_values", "influence_values"]
+__all__ = ["jackknife", "JackknifeResult", "leave_one_out_values", "influence_values", "values_frame"]
 
 #: Index entries (rows x columns) in one batch of leave-one-out rows when ``batch`` is None.
 INDEX_BUDGET = 1 << 21
@@ -152,16 +152,7 @@ class JackknifeResult:
         >>> jackknife((np.arange(4.0),), np.mean).to_frame()["value"].tolist()
         [2.0, 1.6666666666666667, 1.3333333333333333, 1.0]
         """
-        import pandas as pd
-
-        values = np.asarray(self.jackknife_values)
-        columns = {"left_out": np.arange(values.shape[-1])}
-        flat = values.reshape(-1, values.shape[-1])
-        if len(flat) == 1:
-            columns["value"] = flat[0]
-        else:
-            columns.update({f"value_{k}": row for k, row in enumerate(flat)})
-        return pd.DataFrame(columns)
+        return values_frame("left_out", self.jackknife_values)
 
     def __repr__(self):
         return (
@@ -170,6 +161,21 @@ class JackknifeResult:
             + (", closed form" if self.closed_form else "")
             + ")"
         )
+
+
+def values_frame(index, values, name="value"):
+    """A table of ``values`` ``(..., k)``: column ``index`` numbers the last axis, then one
+    column ``name`` (or ``name_0``, ``name_1``, ... for a statistic with several values)."""
+    import pandas as pd
+
+    values = np.asarray(values)
+    flat = values.reshape(-1, values.shape[-1])
+    columns = {index: np.arange(values.shape[-1])}
+    if len(flat) == 1:
+        columns[name] = flat[0]
+    else:
+        columns.update({f"{name}_{k}": row for k, row in enumerate(flat)})
+    return pd.DataFrame(columns)
 
 
 def _fmt(value):

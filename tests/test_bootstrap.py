@@ -332,6 +332,10 @@ def test_result_repr_frame_and_immutability():
     res = bootstrap((np.arange(10.0),), np.mean, n_resamples=50, method="percentile", rng=0)
     assert repr(res).startswith("BootstrapResult(estimate=4.5")
     assert list(res.to_frame().columns) == ["resample", "value"]
+    stud = bootstrap((np.arange(10.0),), np.mean, n_resamples=20, method="studentized", n_inner=5, rng=0)
+    frame = stud.to_frame()
+    assert list(frame.columns) == ["resample", "value", "standard_error"]
+    np.testing.assert_array_equal(frame["standard_error"], stud.resample_standard_errors)
     with pytest.raises(AttributeError):
         res.estimate = 0
     assert isinstance(res, BootstrapResult)
