@@ -55,7 +55,7 @@ def test_numbers_and_figures_are_computed_at_build_time(site):
 
 def test_api_reference_renders_docstrings(site):
     api = (site / "api.html").read_text()
-    for name in ["KFoldCV", "LeaveOneOutCV", "ValidationSetCV", "BootstrapCV", "one_standard_error_rule",
+    for name in ["KFoldCV", "LeaveOneOutCV", "ValidationSetCV", "BootstrapCV", "one_standard_error_rule", "compare",
                  "select_one_standard_error", "bootstrap", "plot_family"]:
         assert f'id="resample.{name}"' in api or f'id="resample.plotting.{name}"' in api, name
     assert "Examples" in api and "Parameters" in api
