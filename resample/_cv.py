@@ -48,10 +48,12 @@ def _check_class_counts(y, n_splits, name="n_splits"):
     classes, counts = np.unique(np.asarray(y), return_counts=True)
     small = counts < n_splits
     if small.any():
-        c, k = classes[small][0].item(), counts[small][0]
+        c, k = classes[small][0], int(counts[small][0])
+        c = c.item() if isinstance(c, np.generic) else c  # show 1, not np.int64(1)
+        fix = f"use {name} <= {counts.min()}, " if counts.min() >= 2 else ""
         raise ValueError(
             f"Stratified splitting needs every class in every fold, but class {c!r} has only {k} samples, "
-            f"fewer than {name}={n_splits}. Use {name} <= {counts.min()}, merge rare classes, or pass stratify=False."
+            f"fewer than {name}={n_splits}. To fix it: {fix}merge rare classes, or pass stratify=False."
         )
 
 

@@ -63,6 +63,7 @@ CASES = [
     ("test_size-count", lambda: ValidationSetCV(Recorder(), test_size=20).fit(X, y), ValueError, r"test_size=20 is out of range.*between 1 and 19"),
     ("test_size-no-train", lambda: ValidationSetCV(Recorder(), test_size=0.99).fit(X, y), ValueError, r"test_size=0.99 of 20 samples leaves 20 test and 0 training"),
     ("stratify-small-class", lambda: KFoldCV(RecorderClassifier(), n_splits=5).fit(X, y_cls), ValueError, r"class 1 has only 3 samples, fewer than n_splits=5"),
+    ("stratify-text-class", lambda: KFoldCV(RecorderClassifier(), n_splits=5).fit(X, np.array(["a"] * 19 + ["b"], dtype=object)), ValueError, r"class 'b' has only 1 samples.*To fix it: merge rare classes"),
     ("stratify-continuous", lambda: KFoldCV(Recorder(), stratify=True).fit(X, y), ValueError, "stratify=True needs class labels"),
     ("groups-length", lambda: KFoldCV(Recorder()).fit(X, y, groups=np.zeros(7)), ValueError, "groups has 7 entries but X has 20 samples"),
     ("no-fit", lambda: KFoldCV(object()).fit(X, y), ValueError, r"'estimator' parameter.*fit"),
