@@ -236,7 +236,7 @@ def plot_cv_result(result, *, ax=None, color=None):
             label="split scores")
     ax.axhline(est, color="black", lw=1.5, label=f"estimate {est:.4g}")
     ax.axhspan(low, high, color=color, alpha=0.15, lw=0,
-               label=f"{result.confidence_level:.0%} interval [{low:.4g}, {high:.4g}] ({getattr(result, "interval", "naive")})")
+               label=f"{result.confidence_level:.0%} interval [{low:.4g}, {high:.4g}] ({getattr(result, 'interval', 'naive')})")
     ax.set_xlabel("split")
     ax.set_ylabel(ylabel)
     ax.set_title(f"{result.method}: {len(scores)} splits")
