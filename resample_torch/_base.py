@@ -71,9 +71,6 @@ class TorchEstimatorBase(BaseEstimator):
     ``keep_on_device`` parameter and store ``module_`` and ``device_`` when fitted.
     """
 
-    def _resolve_device(self):
-        return resolve_device(self.device)
-
     def _finish(self, module, device):
         """Put the fitted module in eval mode and on the device it should stay on."""
         module.eval()

@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 from sklearn.base import clone
 
+from ._base import derive_seeds
 from ._fused import stacked_gru, stacked_lstm, stacked_rnn
 from ._lm import OPTIMIZERS, dropout_masks
 from ._text import Vocabulary, as_blocks
@@ -332,8 +333,6 @@ def fit_folds(estimator, X, splits, random_states):
         if train.size == 0:
             raise ValueError(f"split {k} has no training rows; use a smaller gap or more folds.")
         layouts.append(estimator._training_layout([rows[i] for i in train], vocab, f"training text of split {k}"))
-    from ._base import derive_seeds
-
     seeds = [derive_seeds(rs, 2) for rs in random_states]
     models = [estimator._new_module(vocab, s[0], device) for s in seeds]
     generators = [estimator._new_generator(s[1], device) for s in seeds]

@@ -75,7 +75,7 @@ class MLP(nn.Module):
 
 
 def _accepts(factory, name):
-    """Whether ``factory`` takes a keyword ``name`` (explicitly or through **kwargs)."""
+    """Whether ``factory`` names a parameter ``name`` (a bare ``**kwargs`` does not count)."""
     try:
         params = inspect.signature(factory).parameters
     except (TypeError, ValueError):

@@ -27,57 +27,88 @@ def _mask(keep, t):
     return keep[:, t].unsqueeze(-1)  # (K, B, 1)
 
 
+def _weight_grads(dpre, hprev):
+    """dW_hh = sum over steps and streams of dpre^T hprev, and db_hh; one matmul per model.
+
+    dpre (T, K, B, G), hprev (T, K, B, H) -> (K, G, H), (K, G)
+    """
+    T, K, B, G = dpre.shape
+    d = dpre.transpose(0, 1).reshape(K, T * B, G)  # model-major copy: a plain bmm, a plain sum
+    hp = hprev.transpose(0, 1).reshape(K, T * B, hprev.shape[-1])
+    return torch.bmm(d.transpose(1, 2), hp), d.sum(dim=1)
+
+
+def _previous(first, seq, keep, resets):
+    """The state each step read: ``first`` then ``seq[:-1]``, zeroed where a stream restarted.
+
+    first (K, B, H), seq (T, K, B, H) -> (T, K, B, H)
+    """
+    prev = torch.cat([first.unsqueeze(0), seq[:-1]])
+    for t in resets:
+        prev[t] *= _mask(keep, t)
+    return prev
+
+
+# Buffers are time-major, (T, K, B, .), so that step t is one contiguous block and the
+# per-step ops write into them directly (``out=``): 7 ops a step forward for a GRU,
+# 7 backward, where autograd would record about 15 and copy the state each step.
+# Everything that does not depend on the incoming gradient is computed for all steps
+# at once before the backward loop.
+
+
 class _GRU(torch.autograd.Function):
     @staticmethod
     def forward(ctx, xg, h0, w_hh, b_hh, keep, resets):
         K, T, B, G = xg.shape
         H = G // 3
         w_t, b = w_hh.transpose(1, 2), b_hh.unsqueeze(1)  # (K, H, 3H), (K, 1, 3H)
-        hprev = xg.new_empty(K, T, B, H)
-        rz_s = xg.new_empty(K, T, B, 2 * H)
-        n_s = xg.new_empty(K, T, B, H)
-        ghn_s = xg.new_empty(K, T, B, H)
-        out = xg.new_empty(K, T, B, H)
+        x = xg.transpose(0, 1)  # (T, K, B, 3H) view
+        gh = xg.new_empty(T, K, B, G)  # recurrent pre-activations h W_hh^T + b_hh
+        rz = xg.new_empty(T, K, B, 2 * H)
+        n = xg.new_empty(T, K, B, H)
+        out = xg.new_empty(T, K, B, H)
         h = h0
         for t in range(T):
             if t in resets:
                 h = h * _mask(keep, t)
-            hprev[:, t] = h
-            gh = torch.baddbmm(b, h, w_t)  # (K, B, 3H)
-            x = xg[:, t]
-            rz = torch.sigmoid(x[..., : 2 * H] + gh[..., : 2 * H])
-            ghn = gh[..., 2 * H :]
-            n = torch.tanh(x[..., 2 * H :] + rz[..., :H] * ghn)
-            h = n + rz[..., H:] * (h - n)
-            rz_s[:, t], n_s[:, t], ghn_s[:, t], out[:, t] = rz, n, ghn, h
-        ctx.save_for_backward(hprev, rz_s, n_s, ghn_s, w_hh, keep)
+            torch.baddbmm(b, h, w_t, out=gh[t])
+            torch.add(x[t, ..., : 2 * H], gh[t, ..., : 2 * H], out=rz[t]).sigmoid_()
+            torch.addcmul(x[t, ..., 2 * H :], rz[t, ..., :H], gh[t, ..., 2 * H :], out=n[t]).tanh_()
+            torch.addcmul(n[t], rz[t, ..., H:], h - n[t], out=out[t])  # h' = n + z (h - n)
+            h = out[t]
+        ctx.save_for_backward(h0, gh, rz, n, out, w_hh, keep)
         ctx.resets = resets
-        return out, h
+        return out.transpose(0, 1), h.clone()
 
     @staticmethod
     @once_differentiable
     def backward(ctx, dout, dh_last):
-        hprev, rz_s, n_s, ghn_s, w_hh, keep = ctx.saved_tensors
-        K, T, B, H = hprev.shape
-        dgh = hprev.new_empty(K, T, B, 3 * H)  # gradient of the recurrent pre-activations
-        dxn = hprev.new_empty(K, T, B, H)
-        dh = torch.zeros_like(hprev[:, 0]) if dh_last is None else dh_last.clone()
+        h0, gh, rz, n, out, w_hh, keep = ctx.saved_tensors
+        T, K, B, H = n.shape
+        hprev = _previous(h0, out, keep, ctx.resets)
+        r, z = rz[..., :H], rz[..., H:]
+        # gradient-free factors, all steps at once
+        one_minus_z = 1 - z
+        a_n = one_minus_z * (1 - n * n)  # d pre_n / d h'
+        a_r = gh[..., 2 * H :] * r * (1 - r)  # d pre_r / d pre_n
+        a_z = (hprev - n) * z * one_minus_z  # d pre_z / d h'
+        dgh = n.new_empty(T, K, B, 3 * H)
+        dxn = n.new_empty(T, K, B, H)
+        dout = None if dout is None else dout.transpose(0, 1)
+        dh = torch.zeros_like(h0) if dh_last is None else dh_last.clone()
         for t in reversed(range(T)):
             if dout is not None:
-                dh = dh + dout[:, t]
-            r, z = rz_s[:, t, :, :H], rz_s[:, t, :, H:]
-            n, hp = n_s[:, t], hprev[:, t]
-            dpre_n = dh * (1 - z) * (1 - n * n)
-            dgh[:, t, :, :H] = dpre_n * ghn_s[:, t] * r * (1 - r)
-            dgh[:, t, :, H : 2 * H] = dh * (hp - n) * z * (1 - z)
-            dgh[:, t, :, 2 * H :] = dpre_n * r
-            dxn[:, t] = dpre_n
-            dh = dh * z + torch.bmm(dgh[:, t], w_hh)  # (K, B, 3H) @ (K, 3H, H)
+                dh += dout[t]
+            torch.mul(dh, a_n[t], out=dxn[t])
+            torch.mul(dxn[t], a_r[t], out=dgh[t, ..., :H])
+            torch.mul(dh, a_z[t], out=dgh[t, ..., H : 2 * H])
+            torch.mul(dxn[t], r[t], out=dgh[t, ..., 2 * H :])
+            dh = torch.baddbmm(dh * z[t], dgh[t], w_hh)  # (K, B, 3H) @ (K, 3H, H)
             if t in ctx.resets:
                 dh = dh * _mask(keep, t)
-        dxg = torch.cat([dgh[..., : 2 * H], dxn], dim=-1)
-        dw = torch.bmm(dgh.reshape(K, T * B, 3 * H).transpose(1, 2), hprev.reshape(K, T * B, H))
-        return dxg, dh, dw, dgh.sum(dim=(1, 2)), None, None
+        dxg = torch.cat([dgh[..., : 2 * H], dxn], dim=-1).transpose(0, 1)
+        dw, db = _weight_grads(dgh, hprev)
+        return dxg, dh, dw, db, None, None
 
 
 class _LSTM(torch.autograd.Function):
@@ -85,89 +116,94 @@ class _LSTM(torch.autograd.Function):
     def forward(ctx, xg, h0, c0, w_hh, b_hh, keep, resets):
         K, T, B, G = xg.shape
         H = G // 4
-        w_t, b = w_hh.transpose(1, 2), b_hh.unsqueeze(1)
-        hprev, cprev = xg.new_empty(K, T, B, H), xg.new_empty(K, T, B, H)
-        acts = xg.new_empty(K, T, B, G)  # sigmoid(i), sigmoid(f), tanh(g), sigmoid(o)
-        tc_s = xg.new_empty(K, T, B, H)
-        out = xg.new_empty(K, T, B, H)
+        w_t = w_hh.transpose(1, 2)
+        xb = (xg + b_hh.view(K, 1, 1, G)).transpose(0, 1)  # (T, K, B, 4H), both biases in
+        act = xg.new_empty(T, K, B, G)  # sigmoid(i), sigmoid(f), tanh(g), sigmoid(o)
+        cs = xg.new_empty(T, K, B, H)
+        tc = xg.new_empty(T, K, B, H)
+        out = xg.new_empty(T, K, B, H)
         h, c = h0, c0
         for t in range(T):
             if t in resets:
                 m = _mask(keep, t)
                 h, c = h * m, c * m
-            hprev[:, t], cprev[:, t] = h, c
-            gates = xg[:, t] + torch.baddbmm(b, h, w_t)
-            a = torch.sigmoid(gates)
-            a[..., 2 * H : 3 * H] = torch.tanh(gates[..., 2 * H : 3 * H])
-            c = a[..., H : 2 * H] * c + a[..., :H] * a[..., 2 * H : 3 * H]
-            tc = torch.tanh(c)
-            h = a[..., 3 * H :] * tc
-            acts[:, t], tc_s[:, t], out[:, t] = a, tc, h
-        ctx.save_for_backward(hprev, cprev, acts, tc_s, w_hh, keep)
+            a = torch.baddbmm(xb[t], h, w_t, out=act[t])
+            a[..., : 2 * H].sigmoid_()
+            a[..., 2 * H : 3 * H].tanh_()
+            a[..., 3 * H :].sigmoid_()
+            c = torch.mul(a[..., H : 2 * H], c, out=cs[t]).addcmul_(a[..., :H], a[..., 2 * H : 3 * H])
+            torch.tanh(c, out=tc[t])
+            h = torch.mul(a[..., 3 * H :], tc[t], out=out[t])
+        ctx.save_for_backward(h0, c0, act, cs, tc, out, w_hh, keep)
         ctx.resets = resets
-        return out, h, c
+        return out.transpose(0, 1), h.clone(), c.clone()
 
     @staticmethod
     @once_differentiable
     def backward(ctx, dout, dh_last, dc_last):
-        hprev, cprev, acts, tc_s, w_hh, keep = ctx.saved_tensors
-        K, T, B, H = hprev.shape
-        dgates = hprev.new_empty(K, T, B, 4 * H)
-        dh = torch.zeros_like(hprev[:, 0]) if dh_last is None else dh_last.clone()
-        dc = torch.zeros_like(hprev[:, 0]) if dc_last is None else dc_last.clone()
+        h0, c0, act, cs, tc, out, w_hh, keep = ctx.saved_tensors
+        T, K, B, H = out.shape
+        hprev = _previous(h0, out, keep, ctx.resets)
+        cprev = _previous(c0, cs, keep, ctx.resets)
+        i, f, g, o = act[..., :H], act[..., H : 2 * H], act[..., 2 * H : 3 * H], act[..., 3 * H :]
+        # gradient-free factors, all steps at once: d pre_gate / d c (i, f, g) and / d h (o)
+        q_ifg = torch.stack([g * i * (1 - i), cprev * f * (1 - f), i * (1 - g * g)], dim=-2)  # (T, K, B, 3, H)
+        q_o = tc * o * (1 - o)
+        p_c = o * (1 - tc * tc)  # d c / d h' through tanh
+        dgates = out.new_empty(T, K, B, 4 * H)
+        dout = None if dout is None else dout.transpose(0, 1)
+        dh = torch.zeros_like(h0) if dh_last is None else dh_last.clone()
+        dc = torch.zeros_like(c0) if dc_last is None else dc_last.clone()
         for t in reversed(range(T)):
             if dout is not None:
-                dh = dh + dout[:, t]
-            a, tc = acts[:, t], tc_s[:, t]
-            i, f, g, o = a[..., :H], a[..., H : 2 * H], a[..., 2 * H : 3 * H], a[..., 3 * H :]
-            dc = dc + dh * o * (1 - tc * tc)
-            dgates[:, t, :, :H] = dc * g * i * (1 - i)
-            dgates[:, t, :, H : 2 * H] = dc * cprev[:, t] * f * (1 - f)
-            dgates[:, t, :, 2 * H : 3 * H] = dc * i * (1 - g * g)
-            dgates[:, t, :, 3 * H :] = dh * tc * o * (1 - o)
-            dc = dc * f
-            dh = torch.bmm(dgates[:, t], w_hh)
+                dh += dout[t]
+            dc.addcmul_(dh, p_c[t])
+            torch.mul(dc.unsqueeze(-2), q_ifg[t], out=dgates[t, ..., : 3 * H].view(K, B, 3, H))
+            torch.mul(dh, q_o[t], out=dgates[t, ..., 3 * H :])
+            dc = dc * f[t]
+            dh = torch.bmm(dgates[t], w_hh)
             if t in ctx.resets:
                 m = _mask(keep, t)
                 dh, dc = dh * m, dc * m
-        dw = torch.bmm(dgates.reshape(K, T * B, 4 * H).transpose(1, 2), hprev.reshape(K, T * B, H))
-        return dgates, dh, dc, dw, dgates.sum(dim=(1, 2)), None, None
+        dw, db = _weight_grads(dgates, hprev)
+        return dgates.transpose(0, 1), dh, dc, dw, db, None, None
 
 
 class _RNN(torch.autograd.Function):
     @staticmethod
     def forward(ctx, xg, h0, w_hh, b_hh, keep, resets):
         K, T, B, H = xg.shape
-        w_t, b = w_hh.transpose(1, 2), b_hh.unsqueeze(1)
-        hprev = xg.new_empty(K, T, B, H)
-        out = xg.new_empty(K, T, B, H)
+        w_t = w_hh.transpose(1, 2)
+        xb = (xg + b_hh.view(K, 1, 1, H)).transpose(0, 1)  # (T, K, B, H)
+        out = xg.new_empty(T, K, B, H)
         h = h0
         for t in range(T):
             if t in resets:
                 h = h * _mask(keep, t)
-            hprev[:, t] = h
-            h = torch.tanh(xg[:, t] + torch.baddbmm(b, h, w_t))
-            out[:, t] = h
-        ctx.save_for_backward(hprev, out, w_hh, keep)
+            h = torch.baddbmm(xb[t], h, w_t, out=out[t]).tanh_()
+        ctx.save_for_backward(h0, out, w_hh, keep)
         ctx.resets = resets
-        return out, h
+        return out.transpose(0, 1), h.clone()
 
     @staticmethod
     @once_differentiable
     def backward(ctx, dout, dh_last):
-        hprev, out, w_hh, keep = ctx.saved_tensors
-        K, T, B, H = hprev.shape
-        dpre = hprev.new_empty(K, T, B, H)
-        dh = torch.zeros_like(hprev[:, 0]) if dh_last is None else dh_last.clone()
+        h0, out, w_hh, keep = ctx.saved_tensors
+        T, K, B, H = out.shape
+        hprev = _previous(h0, out, keep, ctx.resets)
+        d_act = 1 - out * out
+        dpre = out.new_empty(T, K, B, H)
+        dout = None if dout is None else dout.transpose(0, 1)
+        dh = torch.zeros_like(h0) if dh_last is None else dh_last.clone()
         for t in reversed(range(T)):
             if dout is not None:
-                dh = dh + dout[:, t]
-            dpre[:, t] = dh * (1 - out[:, t] * out[:, t])
-            dh = torch.bmm(dpre[:, t], w_hh)
+                dh += dout[t]
+            torch.mul(dh, d_act[t], out=dpre[t])
+            dh = torch.bmm(dpre[t], w_hh)
             if t in ctx.resets:
                 dh = dh * _mask(keep, t)
-        dw = torch.bmm(dpre.reshape(K, T * B, H).transpose(1, 2), hprev.reshape(K, T * B, H))
-        return dpre, dh, dw, dpre.sum(dim=(1, 2)), None, None
+        dw, db = _weight_grads(dpre, hprev)
+        return dpre.transpose(0, 1), dh, dw, db, None, None
 
 
 def stacked_gru(xg, h0, w_hh, b_hh, keep, resets):

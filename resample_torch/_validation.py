@@ -52,7 +52,7 @@ def check_choice(value, name, allowed):
 
 def check_batch_folds(value, name="batch_folds"):
     """``"auto"``, True or False."""
-    if value not in ("auto", True, False) or isinstance(value, (int, float)) and not isinstance(value, bool):
+    if not (isinstance(value, bool) or (isinstance(value, str) and value == "auto")):
         raise ValueError(f"{name}={_short(value)} is not supported; allowed: 'auto', True, False.")
     return value
 
