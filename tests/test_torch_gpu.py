@@ -2,7 +2,8 @@
 
 ``benchmarks/bench_torch_folds.py --device cuda`` measures the timing targets; these
 tests check that "auto" picks the GPU, batches the folds there, and that batched and
-one-by-one training agree on it (same tolerance as on the CPU).
+one-by-one training agree on it. Not run in this project's own sessions so far: no
+GPU machine was available to the session that wrote them.
 """
 
 import numpy as np
@@ -34,8 +35,10 @@ def test_auto_batches_on_cuda_and_matches_one_by_one(cell):
     assert batched is not NotImplemented
     for b, (train, test) in zip(batched, splits):
         alone = clone(lm).fit(X[train])
-        np.testing.assert_allclose(b.history_, alone.history_, rtol=1e-4)
-        assert b.score(X[test]) == pytest.approx(alone.score(X[test]), abs=1e-4)
+        # looser than on the CPU (1e-4): the lone fits run cuDNN's own GRU/LSTM kernels,
+        # which may round differently (TF32 where cuDNN allows it)
+        np.testing.assert_allclose(b.history_, alone.history_, rtol=2e-3)
+        assert b.score(X[test]) == pytest.approx(alone.score(X[test]), abs=2e-3)
     cv = KFoldCV(lm, cv=BlockedKFold(5, gap=1)).fit(X)
     assert cv.result_.batched
 
