@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._base import TorchEstimatorBase, derive_seeds, resolve_device, seeded
 from torch import nn
 
-from ._validation import check_choice, check_factory, check_int, check_positive_float
+from ._validation import check_choice, check_factory, check_int, check_nonnegative_float, check_positive_float
 
 __all__ = ["MLP", "TorchClassifier", "TorchRegressor"]
 
@@ -116,9 +116,12 @@ def train_loop(module, X, y, criterion, optimizer, *, max_epochs, batch_size, sh
     n = X.shape[0]
     history = []
     module.train()
+    # batch sizes, to weight the epoch's mean loss (the last batch may be short)
+    sizes = torch.tensor([min(batch_size, n - s) for s in range(0, n, batch_size)], dtype=torch.float32,
+                         device=X.device)
     for _ in range(max_epochs):
         order = torch.randperm(n, device=X.device) if shuffle else None
-        total = torch.zeros((), device=X.device)
+        losses = []
         for start in range(0, n, batch_size):
             if order is None:
                 xb, yb = X[start : start + batch_size], y[start : start + batch_size]
@@ -129,8 +132,8 @@ def train_loop(module, X, y, criterion, optimizer, *, max_epochs, batch_size, sh
             loss = criterion(module(xb), yb)
             loss.backward()
             optimizer.step()
-            total += loss.detach() * xb.shape[0]
-        history.append(float(total) / n)
+            losses.append(loss.detach())  # no op per step; summed once per epoch
+        history.append(float(torch.stack(losses).float() @ sizes) / n)
     return history
 
 
@@ -184,8 +187,7 @@ class _TorchSupervised(TorchEstimatorBase):
         if self.module_params is not None and not isinstance(self.module_params, dict):
             raise TypeError(f"module_params must be a dict of keyword arguments or None; got {self.module_params!r}.")
         check_positive_float(self.lr, "lr")
-        if isinstance(self.weight_decay, bool) or not isinstance(self.weight_decay, (int, float)) or self.weight_decay < 0:
-            raise ValueError(f"weight_decay={self.weight_decay!r} is out of range: it must be a float >= 0.")
+        check_nonnegative_float(self.weight_decay, "weight_decay")
         check_int(self.max_epochs, "max_epochs", low=1)
         check_int(self.batch_size, "batch_size", low=1)
         if isinstance(self.optimizer, str):

@@ -34,6 +34,7 @@ from ._validation import (
     check_choice,
     check_dropout,
     check_int,
+    check_nonnegative_float,
     check_positive_float,
 )
 
@@ -349,8 +350,7 @@ class CharRNNLanguageModel(TorchEstimatorBase):
         check_int(self.max_epochs, "max_epochs", low=1)
         check_positive_float(self.lr, "lr")
         check_choice(self.optimizer, "optimizer", OPTIMIZERS)
-        if isinstance(self.weight_decay, bool) or not isinstance(self.weight_decay, (int, float)) or self.weight_decay < 0:
-            raise ValueError(f"weight_decay={self.weight_decay!r} is out of range: it must be a float >= 0.")
+        check_nonnegative_float(self.weight_decay, "weight_decay")
         check_positive_float(self.grad_clip, "grad_clip", allow_none=True)
         check_alphabet(self.alphabet)
         check_batch_folds(self.batch_folds)

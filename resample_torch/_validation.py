@@ -12,6 +12,7 @@ from resample._validation import _short, check_int
 __all__ = [
     "check_int",
     "check_positive_float",
+    "check_nonnegative_float",
     "check_dropout",
     "check_choice",
     "check_device",
@@ -30,6 +31,15 @@ def check_positive_float(value, name, *, allow_none=False):
         raise TypeError(f"{name} must be a positive float{extra}; got {_short(value)} of type {type(value).__name__}.")
     if not 0 < value < float("inf"):
         raise ValueError(f"{name}={value!r} is out of range: it must be a finite number > 0.")
+    return float(value)
+
+
+def check_nonnegative_float(value, name):
+    """A finite float >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a float >= 0; got {_short(value)} of type {type(value).__name__}.")
+    if not 0 <= value < float("inf"):
+        raise ValueError(f"{name}={value!r} is out of range: it must be a finite float >= 0.")
     return float(value)
 
 
