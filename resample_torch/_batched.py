@@ -30,6 +30,8 @@ import torch
 import torch.nn.functional as F
 from sklearn.base import clone
 
+from resample._progress import progress_bar
+
 from ._base import derive_seeds
 from ._fused import stacked_gru, stacked_lstm, stacked_rnn
 from ._lm import OPTIMIZERS, dropout_masks
@@ -257,7 +259,7 @@ def _pad(arrays, value, length):
 
 
 def train_stacked(stacked, layouts, *, bptt, max_epochs, optimizer, lr, weight_decay, grad_clip, dropout,
-                  generators, device):
+                  generators, device, progress=False):
     """Truncated BPTT of all K models at once; returns each model's epoch losses."""
     K, bos, V = stacked.K, layouts[0].bos, stacked.V
     B = layouts[0].inp.shape[1]
@@ -271,6 +273,7 @@ def train_stacked(stacked, layouts, *, bptt, max_epochs, optimizer, lr, weight_d
     opt = _MaskedOptimizer(params, optimizer, lr, weight_decay, K)
     history = [[] for _ in range(K)]
     n_chars = np.array([lay.n_chars for lay in layouts], dtype=np.float64)
+    bar = progress_bar(max_epochs * n_steps, desc=f"training chunks, {K} folds at once", enabled=progress)
     for _ in range(max_epochs):
         state = stacked.init_state(B, device)
         total = torch.zeros(K, device=device, dtype=torch.float64)
@@ -298,8 +301,10 @@ def train_stacked(stacked, layouts, *, bptt, max_epochs, optimizer, lr, weight_d
             opt.step(active)
             state = _detach(state)
             total += nll.detach().double()
+            bar.update()
         for k, value in enumerate((total.cpu().numpy() / np.maximum(n_chars, 1)).tolist()):
             history[k].append(value)
+    bar.close()
     return history
 
 
@@ -349,6 +354,7 @@ def fit_folds(estimator, X, splits, random_states):
         dropout=estimator.dropout,
         generators=generators,
         device=device,
+        progress=estimator.progress,
     )
     stacked.copy_to(models)
     fitted = []

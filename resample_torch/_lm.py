@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from resample._progress import check_progress, progress_bar
 from resample._random import as_generator, int_seed
 
 from ._base import TorchEstimatorBase, derive_seeds, resolve_device, seeded
@@ -202,7 +203,8 @@ def dropout_masks(widths, T, B, p, generator, device):
     ]
 
 
-def train_single(model, layout, *, bptt, max_epochs, optimizer, grad_clip, dropout, generator, device):
+def train_single(model, layout, *, bptt, max_epochs, optimizer, grad_clip, dropout, generator, device,
+                 progress=False):
     """Truncated BPTT over ``layout``; returns the mean training NLL of each epoch."""
     inp = torch.as_tensor(layout.inp, device=device)
     tgt = torch.as_tensor(layout.tgt, device=device)
@@ -212,6 +214,7 @@ def train_single(model, layout, *, bptt, max_epochs, optimizer, grad_clip, dropo
     params = [p for p in model.parameters()]
     history = []
     model.train()
+    bar = progress_bar(max_epochs * len(plan), desc="training chunks", enabled=progress)
     for _ in range(max_epochs):
         state = model.init_state(B, device)
         total = torch.zeros((), device=device)
@@ -227,7 +230,9 @@ def train_single(model, layout, *, bptt, max_epochs, optimizer, grad_clip, dropo
             optimizer.step()
             state = detach_state(state)
             total += nll.detach()
+            bar.update()
         history.append(float(total) / max(layout.n_chars, 1))
+    bar.close()
     return history
 
 
@@ -267,6 +272,8 @@ class CharRNNLanguageModel(TorchEstimatorBase):
         together. "auto": on CUDA only (on a CPU the stacked model runs a Python
         time loop and is slower than K fits with torch's fused loop).
     keep_on_device : bool, default=False
+    progress : bool, default=False
+        Show a progress bar over the training chunks (needs tqdm).
     random_state : int, numpy.random.Generator or None, default=None
 
     Attributes
@@ -310,6 +317,7 @@ class CharRNNLanguageModel(TorchEstimatorBase):
         device="auto",
         batch_folds="auto",
         keep_on_device=False,
+        progress=False,
         random_state=None,
     ):
         self.cell = cell
@@ -328,6 +336,7 @@ class CharRNNLanguageModel(TorchEstimatorBase):
         self.device = device
         self.batch_folds = batch_folds
         self.keep_on_device = keep_on_device
+        self.progress = progress
         self.random_state = random_state
 
     def __sklearn_tags__(self):
@@ -354,6 +363,7 @@ class CharRNNLanguageModel(TorchEstimatorBase):
         check_positive_float(self.grad_clip, "grad_clip", allow_none=True)
         check_alphabet(self.alphabet)
         check_batch_folds(self.batch_folds)
+        check_progress(self.progress)
         return resolve_device(self.device)
 
     def _training_layout(self, X, vocab, what="training text"):
@@ -405,6 +415,7 @@ class CharRNNLanguageModel(TorchEstimatorBase):
             dropout=self.dropout,
             generator=self._new_generator(dropout_seed, device),
             device=device,
+            progress=self.progress,
         )
         self.vocabulary_ = vocab
         self.n_chars_ = layout.n_chars

@@ -48,6 +48,7 @@ X = text_blocks(TEXT, 20)
         ({"alphabet": ""}, TypeError, r"alphabet must be None \(UTF-8 bytes\) or a non-empty string"),
         ({"batch_folds": "yes"}, ValueError, r"batch_folds='yes' is not supported; allowed: 'auto', True, False"),
         ({"max_epochs": 0}, ValueError, r"max_epochs=0 is out of range"),
+        ({"progress": "yes"}, TypeError, r"progress must be True or False; got 'yes'"),
     ],
 )
 def test_bad_parameters(params, error, match):

@@ -208,3 +208,16 @@ def test_text_blocks_and_fitted_model_pickle():
     lm = CharRNNLanguageModel(**{**TINY, "max_epochs": 1}).fit(X)
     again = pickle.loads(pickle.dumps(lm))
     assert again.score(X) == lm.score(X)
+
+
+def test_progress_bar_when_asked(capsys):
+    pytest.importorskip("tqdm")
+    X = text_blocks(TEXT[:300], 50)
+    CharRNNLanguageModel(**{**TINY, "max_epochs": 1}).fit(X)
+    assert capsys.readouterr().err == ""  # silent by default
+    CharRNNLanguageModel(**{**TINY, "max_epochs": 1}, progress=True).fit(X)
+    assert "training chunks" in capsys.readouterr().err
+    splits = [(np.arange(3), np.arange(3, 6)), (np.arange(3, 6), np.arange(3))]
+    CharRNNLanguageModel(**{**TINY, "max_epochs": 1}, progress=True, batch_folds=True).fit_folds(X, None, splits,
+                                                                                                 [0, 0])
+    assert "2 folds at once" in capsys.readouterr().err
