@@ -192,31 +192,38 @@ class _MaskedOptimizer:
 
     Written out (rather than ``torch.optim.Adam`` over the stacked tensors, which
     would also be elementwise) because a model that sits a step out must keep its
-    moments and step count; the formulas are torch's single-tensor ones.
+    moments and step count; the formulas are torch's single-tensor ones. Which
+    models step when is known before training (``active``: the same every epoch), so
+    the bias corrections of every step are computed up front and sent to the device
+    once: a step copies nothing from the host, which on a GPU would wait for the
+    queued kernels.
     """
 
-    def __init__(self, params, name, lr, weight_decay, K):
+    def __init__(self, params, name, lr, weight_decay, active, max_epochs):
         self.params, self.name, self.lr, self.wd = params, name, lr, weight_decay
-        defaults = OPTIMIZERS[name]([torch.zeros(1)]).defaults
-        self.beta1, self.beta2 = defaults.get("betas", (0.9, 0.999))
-        self.eps = defaults.get("eps", 1e-8)
-        self.steps = np.zeros(K, dtype=np.int64)
+        dev = params[0].device
+        self.n_steps = active.shape[0]
+        self.active = torch.as_tensor(active, device=dev)  # (n_steps, K) bool
         if name == "adam":
+            defaults = OPTIMIZERS[name]([torch.zeros(1)]).defaults
+            self.beta1, self.beta2 = defaults["betas"]
+            self.eps = defaults["eps"]
+            # Adam's step count of every model at every step of every epoch, (E * n_steps, K)
+            within = np.cumsum(active, axis=0)
+            steps = np.concatenate([e * active.sum(axis=0) + within for e in range(max_epochs)])
+            steps = np.maximum(steps, 1)  # a model that has not stepped yet is masked anyway
+            self.step_size = torch.as_tensor(lr / (1 - self.beta1**steps), dtype=torch.float32, device=dev)
+            self.bc2_sqrt = torch.as_tensor(np.sqrt(1 - self.beta2**steps), dtype=torch.float32, device=dev)
             self.m = [torch.zeros_like(p) for p in params]
             self.v = [torch.zeros_like(p) for p in params]
 
     @torch.no_grad()
-    def step(self, active):
-        """``active``: bool array (K,) of the models that take this step."""
-        all_active = bool(active.all())
-        dev = self.params[0].device
-        act = torch.as_tensor(active, device=dev)
-        self.steps += active
+    def step(self, epoch, i, all_active):
+        """Step ``i`` of ``epoch``; ``all_active``: whether every model takes it."""
+        act = self.active[i]
         if self.name == "adam":
-            steps = np.maximum(self.steps, 1)
-            step_size = torch.as_tensor(self.lr / (1 - self.beta1**steps), dtype=torch.float32, device=dev)
-            bc2_sqrt = torch.as_tensor(np.sqrt(1 - self.beta2**steps), dtype=torch.float32, device=dev)
-        for i, p in enumerate(self.params):
+            step_size, bc2_sqrt = self.step_size[epoch * self.n_steps + i], self.bc2_sqrt[epoch * self.n_steps + i]
+        for j, p in enumerate(self.params):
             g = p.grad
             if self.wd:
                 g = g.add(p, alpha=self.wd)
@@ -224,16 +231,16 @@ class _MaskedOptimizer:
             if self.name == "sgd":
                 update = g * self.lr
             else:
-                m_new = self.m[i].lerp(g, 1 - self.beta1)
-                v_new = self.v[i].mul(self.beta2).addcmul_(g, g, value=1 - self.beta2)
+                m_new = self.m[j].lerp(g, 1 - self.beta1)
+                v_new = self.v[j].mul(self.beta2).addcmul_(g, g, value=1 - self.beta2)
                 denom = (v_new.sqrt() / bc2_sqrt.view(shape)).add_(self.eps)
                 update = m_new / denom * step_size.view(shape)
                 if all_active:
-                    self.m[i], self.v[i] = m_new, v_new
+                    self.m[j], self.v[j] = m_new, v_new
                 else:
                     a = act.view(shape)
-                    self.m[i] = torch.where(a, m_new, self.m[i])
-                    self.v[i] = torch.where(a, v_new, self.v[i])
+                    self.m[j] = torch.where(a, m_new, self.m[j])
+                    self.v[j] = torch.where(a, v_new, self.v[j])
             if all_active:
                 p.sub_(update)
             else:
@@ -269,23 +276,28 @@ def train_stacked(stacked, layouts, *, bptt, max_epochs, optimizer, lr, weight_d
     keep = torch.as_tensor(_pad([lay.keep for lay in layouts], 1.0, L), device=device)
     plans = [lay.chunks(bptt) for lay in layouts]
     n_steps = max(len(p) for p in plans)
+    # The plan of one epoch, host side, and what the device needs of it, sent once.
+    active = np.array([[i < len(p) for p in plans] for i in range(n_steps)])  # (n_steps, K)
+    steps = []
+    for i in range(n_steps):
+        chunk = [p[i] if i < len(p) else None for p in plans]
+        stop = max(c[1] for c in chunk if c is not None)
+        resets = sorted({t for c in chunk if c is not None for t in c[2]})
+        steps.append((i * bptt, stop, resets, chunk))
+    counts = torch.as_tensor(
+        [[max(c[3], 1) if c is not None else 1 for c in chunk] for *_, chunk in steps], dtype=torch.float32,
+        device=device,
+    )  # (n_steps, K): symbols each model scores in each chunk
     params = stacked.parameters()
-    opt = _MaskedOptimizer(params, optimizer, lr, weight_decay, K)
+    opt = _MaskedOptimizer(params, optimizer, lr, weight_decay, active, max_epochs)
     history = [[] for _ in range(K)]
     n_chars = np.array([lay.n_chars for lay in layouts], dtype=np.float64)
     bar = progress_bar(max_epochs * n_steps, desc=f"training chunks, {K} folds at once", enabled=progress)
-    for _ in range(max_epochs):
+    for epoch in range(max_epochs):
         state = stacked.init_state(B, device)
         total = torch.zeros(K, device=device, dtype=torch.float64)
-        for i in range(n_steps):
-            active = np.array([i < len(p) for p in plans])
-            chunk = [p[i] if i < len(p) else None for p in plans]
-            start = i * bptt
-            stop = max(c[1] for c in chunk if c is not None)
+        for i, (start, stop, resets, chunk) in enumerate(steps):
             T = stop - start
-            resets = sorted({t for c in chunk if c is not None for t in c[2]})
-            counts = torch.as_tensor([max(c[3], 1) if c is not None else 1 for c in chunk], device=device,
-                                     dtype=torch.float32)
             masks = None
             if dropout:
                 masks = _stacked_masks(stacked.widths, chunk, T, B, dropout, generators, device)
@@ -295,10 +307,10 @@ def train_stacked(stacked, layouts, *, bptt, max_epochs, optimizer, lr, weight_d
             ).view(K, -1).sum(dim=1)  # (K,)
             for p in params:
                 p.grad = None
-            (nll / counts).sum().backward()
+            (nll / counts[i]).sum().backward()
             if grad_clip is not None:
                 _clip_per_model(params, grad_clip)
-            opt.step(active)
+            opt.step(epoch, i, bool(active[i].all()))
             state = _detach(state)
             total += nll.detach().double()
             bar.update()
