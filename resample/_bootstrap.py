@@ -560,12 +560,15 @@ def bootstrap(
     )
 
 
-def summarize(estimate, distribution, *, method, confidence_level, extend=None, notes=(), **fields):
+def summarize(
+    estimate, distribution, *, method, confidence_level, extend=None, notes=(), what="the statistic", **fields
+):
     """A :class:`BootstrapResult` from an estimate (shape S) and its draws ``(*S, B)``.
 
     Non-finite draws are counted, reported and left out; a degenerate distribution
     (every draw equal) gives that value as the interval, with a warning.
-    ``extend(draws) -> (draws, notes)`` adds what a method needs beyond the draws.
+    ``extend(draws) -> (draws, notes)`` adds what a method needs beyond the draws;
+    ``what`` names the quantity in warnings.
     """
     estimate = np.asarray(estimate, dtype=float)
     notes = list(notes)
@@ -573,7 +576,7 @@ def summarize(estimate, distribution, *, method, confidence_level, extend=None, 
     n_nonfinite = int((~finite).sum())
     if n_nonfinite:
         message = (
-            f"The statistic was NaN or infinite on {n_nonfinite} of {distribution.size} resample values; "
+            f"{what[0].upper() + what[1:]} was NaN or infinite on {n_nonfinite} of {distribution.size} resample values; "
             "they are left out of the standard error, bias and interval."
         )
         warnings.warn(message, ResampleWarning, stacklevel=3)
@@ -592,9 +595,11 @@ def summarize(estimate, distribution, *, method, confidence_level, extend=None, 
     top = np.nanmax(clean, axis=-1, initial=-np.inf)
     degenerate = top == np.nanmin(clean, axis=-1, initial=np.inf)
     if np.any(degenerate):
+        where = "" if degenerate.ndim == 0 else f" at position(s) {np.argwhere(degenerate).tolist()}"
         message = (
-            "Every resample gave the same value of the statistic (degenerate data, e.g. all "
-            "observations equal): the standard error is 0 and the interval is that single value."
+            f"Every resample gave the same value of {what}{where} (degenerate data, e.g. all "
+            "observations equal, or a quantity fixed by the model): its standard error is 0 and its "
+            "interval is that single value."
         )
         warnings.warn(message, DegenerateWarning, stacklevel=3)
         notes.append(message)

@@ -21,6 +21,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_regressor
 from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing, get_tags, indexable
 from sklearn.utils.validation import check_is_fitted
 
@@ -28,6 +29,7 @@ from ._bootstrap import _quantiles, counts, summarize
 from ._compat import HasMethods, Interval, StrOptions
 from ._progress import check_progress, parallel_with_progress
 from ._results import ConfidenceInterval
+from ._stateless import split_stateless_prefix
 from ._random import BLOCK_SIZE, as_generator, int_seed, spawn
 from ._validation import check_confidence_level, check_data, check_estimator, check_option
 from .exceptions import FitFailedError
@@ -56,51 +58,70 @@ class _LeastSquares:
     """All resamples of a (ridge) least-squares fit, solved together.
 
     Columns are centred at the full-data means (exact for a model with an
-    intercept, and it keeps the normal equations well conditioned); the intercept,
-    unpenalised as in scikit-learn's ``Ridge``, is the first unknown.
+    intercept) and scaled to unit root-mean-square, which keeps the normal
+    equations well conditioned (raw polynomial columns of horsepower differ by
+    four orders of magnitude); the ridge penalty is rescaled to match, so the
+    solution is unchanged. The intercept, unpenalised as in scikit-learn's ``Ridge``,
+    is the first unknown. Columns that are constant (with an intercept: the bias
+    column of ``PolynomialFeatures``) get coefficient 0, as the minimum-norm
+    solution of scikit-learn's solvers does.
     """
 
     def __init__(self, X, y, penalty, fit_intercept):
         X = np.asarray(X, dtype=float)
         y = np.asarray(y, dtype=float)
-        self.multi = y.ndim == 2
-        Y = y if self.multi else y[:, None]  # (n, k)
+        Y = y if y.ndim == 2 else y[:, None]  # (n, k)
         self.fit_intercept = fit_intercept
+        self.n_features = X.shape[1]
+        self.x_mean = X.mean(axis=0) if fit_intercept else np.zeros(X.shape[1])
+        self.y_mean = Y.mean(axis=0) if fit_intercept else np.zeros(Y.shape[1])
+        Xc = X - self.x_mean
+        scale = np.sqrt((Xc**2).mean(axis=0))
+        self.keep = scale > 1e-12 * max(scale.max(), 1e-300)
+        self.scale = scale[self.keep]
+        Z = Xc[:, self.keep] / self.scale  # (n, p')
+        penalty = penalty / self.scale**2  # alpha |beta|^2 = alpha |beta_scaled / scale|^2
         if fit_intercept:
-            self.x_mean, self.y_mean = X.mean(axis=0), Y.mean(axis=0)
-            Z = np.hstack([np.ones((len(X), 1)), X - self.x_mean])  # (n, q)
-            Y = Y - self.y_mean
-        else:
-            Z = X
+            Z = np.hstack([np.ones((len(X), 1)), Z])  # (n, q)
+            penalty = np.concatenate([[0.0], penalty])
         q = Z.shape[1]
-        self.penalty = np.full(q, penalty)
-        if fit_intercept:
-            self.penalty[0] = 0.0
-        self.Z, self.Y = Z, Y
+        self.penalty = np.diag(penalty)
+        self.Z, self.Y = Z, Y - self.y_mean
         self.outer = (Z[:, :, None] * Z[:, None, :]).reshape(len(Z), q * q)  # rows' z z', (n, q^2)
-        self.cross = (Z[:, :, None] * Y[:, None, :]).reshape(len(Z), -1)  # rows' z y', (n, q k)
-        self.condition = np.linalg.cond(Z.T @ Z + np.diag(self.penalty))
+        self.cross = (Z[:, :, None] * self.Y[:, None, :]).reshape(len(Z), -1)  # rows' z y', (n, q k)
+        self.condition = np.linalg.cond(Z.T @ Z + self.penalty)
 
     def cases(self, counts):
         """Coefficients for case resamples given as counts ``(m, n)``: ``(m, q, k)``."""
         m, q = len(counts), self.Z.shape[1]
-        gram = (counts @ self.outer).reshape(m, q, q) + np.diag(self.penalty)
+        gram = (counts @ self.outer).reshape(m, q, q) + self.penalty
         rhs = (counts @ self.cross).reshape(m, q, -1)
         return _solve(gram, rhs)
 
     def residuals(self, Ystar):
         """Coefficients for responses ``(m, n, k)`` on the fixed design: ``(m, q, k)``."""
-        gram = self.Z.T @ self.Z + np.diag(self.penalty)
-        projection = np.linalg.solve(gram, self.Z.T)  # (q, n)
-        return np.einsum("qn,mnk->mqk", projection, Ystar - (self.y_mean if self.fit_intercept else 0))
+        projection = np.linalg.solve(self.Z.T @ self.Z + self.penalty, self.Z.T)  # (q, n)
+        return np.einsum("qn,mnk->mqk", projection, Ystar - self.y_mean)
 
     def attributes(self, beta):
         """``coef_`` ``(m, k, p)`` and ``intercept_`` ``(m, k)`` in scikit-learn's scale."""
+        m, _, k = beta.shape
+        slopes = beta[:, 1:, :] if self.fit_intercept else beta
+        coef = np.zeros((m, k, self.n_features))
+        coef[:, :, self.keep] = np.swapaxes(slopes, 1, 2) / self.scale
         if not self.fit_intercept:
-            return np.swapaxes(beta, 1, 2), np.zeros((len(beta), beta.shape[2]))  # intercept_ is 0.0
-        coef = np.swapaxes(beta[:, 1:, :], 1, 2)  # (m, k, p)
-        intercept = beta[:, 0, :] + self.y_mean - coef @ self.x_mean
-        return coef, intercept
+            return coef, np.zeros((m, k))  # intercept_ is 0.0
+        return coef, beta[:, 0, :] + self.y_mean - coef @ self.x_mean
+
+
+def _final_step(estimator):
+    """The last step of a Pipeline, else the estimator itself."""
+    return estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
+
+
+def _attribute(estimator, name):
+    """A fitted attribute of the estimator, or of a Pipeline's final step."""
+    return getattr(estimator, name) if hasattr(estimator, name) else getattr(_final_step(estimator), name)
 
 
 def _solve(gram, rhs):
@@ -130,7 +151,7 @@ def _fit_block(estimator, X, y, child, m, first, attributes, shapes, fitted, res
                 f"fit failed on bootstrap resample {first + b}: {type(exc).__name__}: {exc}", split=first + b
             ) from exc
         for name in attributes:
-            value = np.asarray(getattr(model, name), dtype=float)
+            value = np.asarray(_attribute(model, name), dtype=float)
             if value.shape != shapes[name]:
                 raise FitFailedError(
                     f"on bootstrap resample {first + b}, {name} has shape {value.shape} but {shapes[name]} on all "
@@ -160,8 +181,10 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
     The estimator is fitted on ``n_resamples`` bootstrap resamples and once on all
     the data (``estimator_``, used by ``predict``); the spread of each attribute
     over the resamples gives its standard error and interval (ISLR section 5.2,
-    5.3.4). ``LinearRegression`` and ``Ridge`` are solved for all resamples at once
-    in batched linear algebra instead of refitted.
+    5.3.4). ``LinearRegression`` and ``Ridge``, alone or after stateless Pipeline
+    steps (``PolynomialFeatures``...), are solved for all resamples at once in
+    batched linear algebra instead of refitted. For a Pipeline, attributes are read
+    from its final step.
 
     Parameters
     ----------
@@ -280,9 +303,10 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
             )
         X, y = indexable(X, y)
         rng = as_generator(self.random_state)
+        self._coefficients = self._prefix = None  # set by the batched path
         self.estimator_ = clone(self.estimator).fit(X, y)
         names = self._attribute_names()
-        shapes = {name: np.shape(getattr(self.estimator_, name)) for name in names}
+        shapes = {name: np.shape(_attribute(self.estimator_, name)) for name in names}
         fitted = residuals = None
         if is_regressor(self.estimator):  # centred residuals of the full fit
             target = np.asarray(y, dtype=float)
@@ -315,51 +339,58 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
             self.computation_ = "refits"
         self.results_ = {
             name: summarize(
-                np.asarray(getattr(self.estimator_, name), dtype=float),
+                np.asarray(_attribute(self.estimator_, name), dtype=float),
                 np.moveaxis(draws[name], 0, -1),
                 method=self.method,
                 confidence_level=self.confidence_level,
                 notes=notes,
+                what=name,
             )
             for name in names
         }
         self.standard_errors_ = {name: r.standard_error for name, r in self.results_.items()}
         for name in names:
-            setattr(self, name, getattr(self.estimator_, name))
+            setattr(self, name, _attribute(self.estimator_, name))
         self.notes_ = tuple(notes)
         return self
 
     def _attribute_names(self):
+        final = _final_step(self.estimator_)
         if self.attributes is None:
-            names = [a for a in ("coef_", "intercept_") if hasattr(self.estimator_, a)]
-            if getattr(self.estimator_, "fit_intercept", True) is False and "intercept_" in names:
+            names = [a for a in ("coef_", "intercept_") if hasattr(final, a)]
+            if getattr(final, "fit_intercept", True) is False and "intercept_" in names:
                 names.remove("intercept_")  # fixed at 0: nothing to bootstrap
             if not names:
                 raise ValueError(
-                    f"{type(self.estimator_).__name__} has neither coef_ nor intercept_; name the fitted "
+                    f"{type(final).__name__} has neither coef_ nor intercept_; name the fitted "
                     "attributes to bootstrap with attributes=[...]."
                 )
             return names
         names = list(self.attributes)
         for name in names:
-            if not isinstance(name, str) or not hasattr(self.estimator_, name):
+            if not isinstance(name, str) or not (hasattr(self.estimator_, name) or hasattr(final, name)):
                 raise ValueError(
                     f"attributes={self.attributes!r}: {name!r} is not a fitted attribute of "
-                    f"{type(self.estimator_).__name__}; name attributes it has after fit, such as 'coef_'."
+                    f"{type(final).__name__}; name attributes it has after fit, such as 'coef_'."
                 )
         return names
 
     def _batched_solver(self, X, y, names, notes):
-        penalty = _least_squares_penalty(self.estimator)
+        """The batched solver for a least-squares model (after stateless Pipeline steps), or None."""
+        prefix, rest = split_stateless_prefix(self.estimator)
+        penalty = _least_squares_penalty(rest)
         if self.batched is False or penalty is None or not set(names) <= {"coef_", "intercept_"}:
             return None
+        # the fitted stateless steps of estimator_ give the same transform as any refit of them
+        self._prefix = self.estimator_[: len(prefix)] if prefix else None
         try:
-            Xa, ya = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+            Xa = np.asarray(self._prefix.transform(X) if prefix else X, dtype=float)
+            ya = np.asarray(y, dtype=float)
         except (TypeError, ValueError):
             return None
         if Xa.ndim != 2 or ya.ndim not in (1, 2):
             return None
-        solver = _LeastSquares(Xa, ya, penalty, self.estimator.fit_intercept)
+        solver = _LeastSquares(Xa, ya, penalty, rest.fit_intercept)
         if not solver.condition < MAX_CONDITION:
             notes.append(
                 f"design condition number {solver.condition:.2g} is too large for batched normal "
@@ -468,13 +499,13 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self, "estimator_")
         check_option(kind, "kind", ("prediction", "mean"))
         level = check_confidence_level(self.confidence_level if confidence_level is None else confidence_level)
-        if not hasattr(self, "_coefficients"):
+        if self._coefficients is None:
             raise ValueError(
                 "predict_interval needs the bootstrap models' coefficients, which only the batched "
                 f"least-squares path keeps (computation_={self.computation_!r}); use LinearRegression or "
                 "Ridge with batched='auto'."
             )
-        Xq = np.asarray(X, dtype=float)
+        Xq = np.asarray(X if self._prefix is None else self._prefix.transform(X), dtype=float)
         coef, intercept = self._coefficients  # (B, k, p), (B, k)
         boot = np.einsum("qp,bkp->qkb", Xq, coef) + intercept.T[None]  # (n_q, k, B)
         center = np.asarray(self.estimator_.predict(X), dtype=float).reshape(len(Xq), -1)  # (n_q, k)
