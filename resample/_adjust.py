@@ -60,16 +60,17 @@ def dh_adjusted_closed_form(ls, splits, residuals, estimate):
     return float(estimate + apparent - w @ fold_all)
 
 
-def dh_adjusted_refits(models, final, X, y, splits, scorer, estimate):
-    """Davison-Hinkley adjusted estimate from fitted fold models and the full fit.
+def dh_adjusted_refits(fold_all, final, X, y, splits, scorer, estimate):
+    """Davison-Hinkley adjusted estimate from the fold models' scores on all rows and the full fit.
 
-    ``models[i]`` was fitted on the training rows of split ``i``; ``final`` on all
-    rows. ``scorer`` must be a mean over samples (its per-sample values are used).
+    ``fold_all[i]`` is the mean per-sample value, on every row, of the model fitted
+    on the training rows of split ``i`` (computed where that model was fitted, so
+    the fold models need not be kept); ``final`` was fitted on all rows. ``scorer``
+    must be a mean over samples (its per-sample values are used).
     """
     w = _weights(splits, range(len(splits)))
     apparent = float(score_split(final, X, y, scorer).values.mean())
-    fold_all = np.array([score_split(m, X, y, scorer).values.mean() for m in models])
-    return float(estimate + apparent - w @ fold_all)
+    return float(estimate + apparent - w @ np.asarray(fold_all, dtype=float))
 
 
 def oof_average(sample_index, predictions, n_samples, vote=False):

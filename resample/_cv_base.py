@@ -195,9 +195,11 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             if fitted is None:
                 notes.append(f"{type(rest).__name__} declined to fit the folds together; fitted one by one")
             else:
-                keep = self.return_estimators or self._adjust  # the D-H adjustment scores fold models on all rows
                 outs = [
-                    score_fitted(m, Xt, y, tr, te, scorer, i, len(splits), self.error_score, keep)
+                    score_fitted(
+                        m, Xt, y, tr, te, scorer, i, len(splits), self.error_score, self.return_estimators,
+                        all_rows=self._all_rows(scorer, y),
+                    )
                     for i, (m, (tr, te)) in enumerate(zip(fitted, splits))
                 ]
                 return {"kind": "refits", "batched": True, "outcomes": outs}
@@ -210,9 +212,10 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             fit_params=fit_params,
             n_jobs=self.n_jobs,
             error_score=self.error_score,
-            keep=self.return_estimators or self._adjust,  # the D-H adjustment scores fold models on all rows
+            keep=self.return_estimators,
             progress=self.progress,
             memory=self.memory,
+            all_rows=self._all_rows(scorer, y),
         )
         return {"kind": "refits", "batched": False, "outcomes": outs}
 
@@ -387,12 +390,16 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             self.estimator_ = _with_prefix(prefix, final)
         if self._adjust:
             final = final if self.refit else None
-            adjusted = self._dh_adjusted(outcome, fold_models, final, failed, pointwise, splits, scorer, Xt, y, estimate, notes)
+            adjusted = self._dh_adjusted(outcome, final, failed, pointwise, splits, scorer, Xt, y, estimate, notes)
             self.estimate_adjusted_ = adjusted
             self.result_ = replace(self.result_, estimate_adjusted=adjusted, notes=tuple(notes))
         return self
 
-    def _dh_adjusted(self, outcome, fold_models, final, failed, pointwise, splits, scorer, Xt, y, estimate, notes):
+    def _all_rows(self, scorer, y):
+        """Whether each fold model is also scored on every row (for the Davison-Hinkley estimate)."""
+        return bool(self._adjust and y is not None and pointwise_metric(scorer) is not None)
+
+    def _dh_adjusted(self, outcome, final, failed, pointwise, splits, scorer, Xt, y, estimate, notes):
         """Davison-Hinkley adjusted estimate (boot::cv.glm delta[2]), or NaN with a note saying why."""
         why = None
         if not pointwise:
@@ -408,7 +415,8 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             return float("nan")
         if outcome["kind"] == "closed form":
             return dh_adjusted_closed_form(outcome["ls"], splits, outcome["residuals"], estimate)
-        return dh_adjusted_refits(fold_models, final, Xt, y, splits, scorer, estimate)
+        fold_all = np.array([out.all_rows for out in outcome["outcomes"]], dtype=float)
+        return dh_adjusted_refits(fold_all, final, Xt, y, splits, scorer, estimate)
 
     # ------------------------------------------------------------------ queries
     def confidence_interval(self, confidence_level=0.95):

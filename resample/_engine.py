@@ -33,6 +33,7 @@ class SplitOutcome:
     fit_time: float
     score_time: float
     error: str | None = None  # "ExceptionType: message" when the split failed
+    all_rows: float | None = None  # mean per-sample value of the fold model on every row (Davison-Hinkley)
 
 
 def describe_split(i, n_splits, train, test):
@@ -54,7 +55,7 @@ def _subset(X, idx):
     return None if X is None else _safe_indexing(X, idx)
 
 
-def _fit_and_score(estimator, X, y, train, test, scorer, fit_params, i, n_splits, error_score, keep):
+def _fit_and_score(estimator, X, y, train, test, scorer, fit_params, i, n_splits, error_score, keep, all_rows=False):
     model = clone(estimator)  # never fit the caller's object
     params = _check_method_params(X, params=fit_params, indices=train) if fit_params else {}
     start = time.perf_counter()
@@ -67,20 +68,25 @@ def _fit_and_score(estimator, X, y, train, test, scorer, fit_params, i, n_splits
         err = _fail(exc, i, n_splits, train, test, error_score, "fit")
         return SplitOutcome(None, None, time.perf_counter() - start, 0.0, err)
     fit_time = time.perf_counter() - start
-    return score_fitted(model, X, y, train, test, scorer, i, n_splits, error_score, keep, fit_time)
+    return score_fitted(model, X, y, train, test, scorer, i, n_splits, error_score, keep, fit_time, all_rows)
 
 
-def score_fitted(model, X, y, train, test, scorer, i, n_splits, error_score, keep, fit_time=0.0):
+def score_fitted(model, X, y, train, test, scorer, i, n_splits, error_score, keep, fit_time=0.0, all_rows=False):
+    """Score a fitted fold model on its test rows (and, with ``all_rows``, on every row)."""
     start = time.perf_counter()
     try:
         scored = score_split(model, _subset(X, test), _subset(y, test), scorer)
+        on_all = score_split(model, X, y, scorer).values.mean() if all_rows else None
     except Exception as exc:
         err = _fail(exc, i, n_splits, train, test, error_score, "scoring")
         return SplitOutcome(None, None, fit_time, time.perf_counter() - start, err)
-    return SplitOutcome(scored, model if keep else None, fit_time, time.perf_counter() - start)
+    return SplitOutcome(scored, model if keep else None, fit_time, time.perf_counter() - start, None,
+                        None if on_all is None else float(on_all))
 
 
-def run_splits(estimator, X, y, splits, scorer, *, fit_params, n_jobs, error_score, keep, progress=False, memory=None):
+def run_splits(
+    estimator, X, y, splits, scorer, *, fit_params, n_jobs, error_score, keep, progress=False, memory=None, all_rows=False
+):
     """Fit a clone on each split's training rows and score it on its test rows.
 
     With ``memory`` (a directory or a ``joblib.Memory``) each split's outcome is
@@ -92,12 +98,14 @@ def run_splits(estimator, X, y, splits, scorer, *, fit_params, n_jobs, error_sco
     fit_and_score = _cached(memory)
     if progress:  # same fits, streamed back as they finish so a bar can follow them
         jobs = (
-            delayed(_indexed)(fit_and_score, i, estimator, X, y, tr, te, scorer, fit_params, n_splits, error_score, keep)
+            delayed(_indexed)(
+                fit_and_score, i, estimator, X, y, tr, te, scorer, fit_params, n_splits, error_score, keep, all_rows
+            )
             for i, (tr, te) in enumerate(splits)
         )
         return parallel_with_progress(jobs, n_jobs, n_splits, desc="splits")
     jobs = (
-        delayed(fit_and_score)(estimator, X, y, tr, te, scorer, fit_params, i, n_splits, error_score, keep)
+        delayed(fit_and_score)(estimator, X, y, tr, te, scorer, fit_params, i, n_splits, error_score, keep, all_rows)
         for i, (tr, te) in enumerate(splits)
     )
     return Parallel(n_jobs=n_jobs)(jobs)
@@ -113,8 +121,8 @@ def _cached(memory):
     return check_memory(memory).cache(_fit_and_score, ignore=["i", "n_splits"])
 
 
-def _indexed(fit_and_score, i, estimator, X, y, train, test, scorer, fit_params, n_splits, error_score, keep):
-    return i, fit_and_score(estimator, X, y, train, test, scorer, fit_params, i, n_splits, error_score, keep)
+def _indexed(fit_and_score, i, estimator, X, y, train, test, scorer, fit_params, n_splits, error_score, keep, all_rows):
+    return i, fit_and_score(estimator, X, y, train, test, scorer, fit_params, i, n_splits, error_score, keep, all_rows)
 
 
 def check_error_score(error_score):
