@@ -76,7 +76,7 @@ def test_auto_declines_on_cpu_and_false_declines_everywhere():
         X, None, splits, [0, 0]) is NotImplemented
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)  # fixed seed, like every test here
 @given(
     n_blocks=st.integers(4, 30),
     block_len=st.integers(1, 9),
