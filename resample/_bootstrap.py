@@ -34,7 +34,7 @@ from ._validation import (
 )
 from .exceptions import DegenerateWarning, ResampleWarning
 
-__all__ = ["bootstrap", "BootstrapResult", "METHODS", "summarize"]
+__all__ = ["bootstrap", "BootstrapResult", "METHODS", "summarize", "bca_extension"]
 
 #: Index entries in one call of the statistic when ``batch`` is None: 1 MB of int32
 #: indices and 2 MB of gathered float64 data, whatever n is, so that a chunk stays in
@@ -528,18 +528,7 @@ def bootstrap(
         )
     distribution, resample_ses = _combine(bootstrap_result, new, new_se, method)
 
-    def bca(draws):
-        z0, outside = bias_correction(draws.distribution, draws.estimate)
-        a, how = _acceleration(acceleration, bootstrap_result, stat, batch, moments)
-        notes = [how]
-        if outside:
-            message = (
-                "The estimate lies outside the bootstrap distribution, so BCa's bias correction "
-                "is at its limit and the interval ends at an extreme resample; prefer another method."
-            )
-            warnings.warn(message, DegenerateWarning, stacklevel=4)
-            notes.append(message)
-        return replace(draws, bias_correction=z0, acceleration=a), notes
+    bca = bca_extension(lambda: _acceleration(acceleration, bootstrap_result, stat, batch, moments))
 
     def studentized(draws):
         # D&H (1997) eq. 5.7: the se of the estimate itself; the outer bootstrap's when none is given.
@@ -558,6 +547,26 @@ def bootstrap(
         extend={"bca": bca, "studentized": studentized}.get(method),
         resample_standard_errors=resample_ses,
     )
+
+
+def bca_extension(acceleration):
+    """What BCa adds to the draws, for :func:`summarize`: z0 from the draws and
+    ``a, note = acceleration()`` (called only when BCa is asked for)."""
+
+    def extend(draws):
+        z0, outside = bias_correction(draws.distribution, draws.estimate)
+        a, how = acceleration()
+        notes = [how]
+        if outside:
+            message = (
+                "The estimate lies outside the bootstrap distribution, so BCa's bias correction "
+                "is at its limit and the interval ends at an extreme resample; prefer another method."
+            )
+            warnings.warn(message, DegenerateWarning, stacklevel=4)
+            notes.append(message)
+        return replace(draws, bias_correction=z0, acceleration=np.asarray(a, dtype=float)), notes
+
+    return extend
 
 
 def summarize(

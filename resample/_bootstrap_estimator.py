@@ -25,7 +25,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing, get_tags, indexable
 from sklearn.utils.validation import check_is_fitted
 
-from ._bootstrap import _quantiles, counts, summarize
+from ._bootstrap import _quantiles, acceleration_from_influence, bca_extension, counts, summarize
+from ._jackknife import _leave_one_out_rows, influence_values
 from ._compat import HasMethods, Interval, StrOptions
 from ._progress import check_progress, parallel_with_progress
 from ._results import ConfidenceInterval
@@ -36,9 +37,9 @@ from .exceptions import FitFailedError
 
 __all__ = ["BootstrapEstimator"]
 
-#: Interval methods available for fitted attributes (those that need no refits
-#: beyond the bootstrap's own: BCa would need a jackknife of refits).
-ATTRIBUTE_METHODS = ("percentile", "basic", "normal")
+#: Interval methods available for fitted attributes (studentized would need a
+#: standard error within every resample).
+ATTRIBUTE_METHODS = ("percentile", "basic", "normal", "bca")
 
 #: Largest condition number of the (centred, intercept-augmented) design for which
 #: the normal equations of the batched path are trusted; beyond it, refits.
@@ -103,6 +104,21 @@ class _LeastSquares:
         projection = np.linalg.solve(self.Z.T @ self.Z + self.penalty, self.Z.T)  # (q, n)
         return np.einsum("qn,mnk->mqk", projection, Ystar - self.y_mean)
 
+    def leave_one_out(self):
+        """Coefficients without each row in turn, ``(n, q, k)``, or None at leverage 1.
+
+        Sherman-Morrison on ``A = Z'Z + P``: ``beta_(i) = beta - A^-1 z_i e_i / (1 - h_i)``
+        with ``h_i = z_i' A^-1 z_i`` (exact for ridge too: the penalty stays fixed).
+        """
+        A = self.Z.T @ self.Z + self.penalty
+        beta = np.linalg.solve(A, self.Z.T @ self.Y)  # (q, k)
+        a_inv_z = np.linalg.solve(A, self.Z.T)  # (q, n)
+        h = np.einsum("nq,qn->n", self.Z, a_inv_z)
+        if np.any(h > 1 - 1e-10):
+            return None
+        e = (self.Y - self.Z @ beta) / (1 - h)[:, None]  # (n, k)
+        return beta[None] - a_inv_z.T[:, :, None] * e[:, None, :]
+
     def attributes(self, beta):
         """``coef_`` ``(m, k, p)`` and ``intercept_`` ``(m, k)`` in scikit-learn's scale."""
         m, _, k = beta.shape
@@ -131,14 +147,22 @@ def _solve(gram, rhs):
         return np.linalg.pinv(gram, hermitian=True) @ rhs
 
 
-def _fit_block(estimator, X, y, child, m, first, attributes, shapes, fitted, residuals):
-    """Refit a clone on each of the ``m`` resamples of a block drawn from ``child``.
+def _fit_drawn_block(estimator, X, y, child, m, first, attributes, shapes, fitted, residuals):
+    """Refit a clone on each of ``m`` resamples drawn from ``child`` (see :func:`_fit_block`).
 
-    Returns each attribute stacked ``(m, ...)``. The rows are drawn here, in the job,
-    so that no more than a block of indices exists per worker.
+    The rows are drawn here, in the job, so that no more than a block of indices
+    exists per worker.
     """
     rows = _draw_rows(child, m, len(fitted) if fitted is not None else _num_rows(X))
-    out = {name: np.empty((m, *shape)) for name, shape in shapes.items()}
+    return _fit_block(estimator, X, y, rows, first, attributes, shapes, fitted, residuals)
+
+
+def _fit_block(estimator, X, y, rows, first, attributes, shapes, fitted, residuals, what="bootstrap resample"):
+    """Refit a clone on each index row (of cases, or of residuals when given).
+
+    Returns each attribute stacked ``(len(rows), ...)``.
+    """
+    out = {name: np.empty((len(rows), *shape)) for name, shape in shapes.items()}
     for b, idx in enumerate(rows):
         model = clone(estimator)  # never fit the caller's object
         try:
@@ -148,13 +172,13 @@ def _fit_block(estimator, X, y, child, m, first, attributes, shapes, fitted, res
                 model.fit(X, fitted + residuals[idx])
         except Exception as exc:
             raise FitFailedError(
-                f"fit failed on bootstrap resample {first + b}: {type(exc).__name__}: {exc}", split=first + b
+                f"fit failed on {what} {first + b}: {type(exc).__name__}: {exc}", split=first + b
             ) from exc
         for name in attributes:
             value = np.asarray(_attribute(model, name), dtype=float)
             if value.shape != shapes[name]:
                 raise FitFailedError(
-                    f"on bootstrap resample {first + b}, {name} has shape {value.shape} but {shapes[name]} on all "
+                    f"on {what} {first + b}, {name} has shape {value.shape} but {shapes[name]} on all "
                     "the data (a class missing from the resample?); use more data per class or "
                     "resampling='residuals'.",
                     split=first + b,
@@ -172,7 +196,7 @@ def _num_rows(X):
 
 
 def _indexed_block(k, *args):
-    return k, _fit_block(*args)
+    return k, _fit_drawn_block(*args)
 
 
 class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
@@ -199,8 +223,11 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
     attributes : list of str or None, default=None
         Fitted attributes to bootstrap; None: those of ``coef_`` and ``intercept_``
         that the fitted estimator has.
-    method : {"percentile", "basic", "normal"}, default="percentile"
+    method : {"percentile", "basic", "normal", "bca"}, default="percentile"
         Interval method of :meth:`confidence_interval` (see :func:`resample.bootstrap`).
+        BCa's acceleration comes from the attributes without each row: in closed form
+        for least squares, else from ``n`` jackknife refits (made only when
+        ``method="bca"``).
     confidence_level : float, default=0.95
     batched : "auto" or False, default="auto"
         "auto" solves least-squares models in batch (and falls back to refits on an
@@ -334,25 +361,49 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
                 jobs = (delayed(_indexed_block)(k, *block, *rest) for k, block in enumerate(blocks))
                 parts = parallel_with_progress(jobs, self.n_jobs, len(blocks), desc="resample blocks")
             else:
-                parts = Parallel(n_jobs=self.n_jobs)(delayed(_fit_block)(*block, *rest) for block in blocks)
+                parts = Parallel(n_jobs=self.n_jobs)(delayed(_fit_drawn_block)(*block, *rest) for block in blocks)
             draws = {name: np.concatenate([p[name] for p in parts]) for name in names}  # (B, *shape)
             self.computation_ = "refits"
-        self.results_ = {
-            name: summarize(
-                np.asarray(_attribute(self.estimator_, name), dtype=float),
-                np.moveaxis(draws[name], 0, -1),
-                method=self.method,
-                confidence_level=self.confidence_level,
-                notes=notes,
-                what=name,
-            )
-            for name in names
-        }
+        # BCa's acceleration needs each attribute without each row: in closed form for
+        # least squares (so always kept), by n jackknife refits otherwise (only for BCa).
+        self._loo = None
+        if solver is not None or self.method == "bca":
+            self._loo = self._leave_one_out(solver, X, y, names, shapes, n)
+        self.results_ = {name: self._summarize(name, draws[name], self.method, self.confidence_level, notes) for name in names}
         self.standard_errors_ = {name: r.standard_error for name, r in self.results_.items()}
         for name in names:
             setattr(self, name, _attribute(self.estimator_, name))
         self.notes_ = tuple(notes)
         return self
+
+    def _summarize(self, name, draws, method, level, notes=()):
+        """The BootstrapResult of one attribute from its draws ``(B, *shape)``."""
+        extend = None
+        if method == "bca":
+            loo = np.moveaxis(self._loo[name], 0, -1)  # (*shape, n)
+            how = "BCa acceleration from " + self._loo["how"]
+            extend = bca_extension(lambda: (acceleration_from_influence([influence_values(loo)], [loo.shape[-1]]), how))
+        estimate = np.asarray(_attribute(self.estimator_, name), dtype=float)
+        return summarize(
+            estimate, np.moveaxis(draws, 0, -1), method=method, confidence_level=level, extend=extend, notes=notes, what=name
+        )
+
+    def _leave_one_out(self, solver, X, y, names, shapes, n):
+        """Each attribute without each row, ``(n, *shape)``, and how they were found."""
+        beta = solver.leave_one_out() if solver is not None else None
+        if beta is not None:
+            coef, intercept = solver.attributes(beta)
+            loo = self._as_attributes(coef, intercept, shapes)
+            return {**loo, "how": "closed-form leave-one-out coefficients"}
+        parts = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_block)(
+                self.estimator, X, y, _leave_one_out_rows(n, s, min(n, s + BLOCK_SIZE)), s, names, shapes,
+                None, None, "jackknife fit without row",
+            )
+            for s in range(0, n, BLOCK_SIZE)
+        )
+        loo = {name: np.concatenate([p[name] for p in parts]) for name in names}
+        return {**loo, "how": f"{n} jackknife refits"}
 
     def _attribute_names(self):
         final = _final_step(self.estimator_)
@@ -412,14 +463,18 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
             coefs.append(coef)
             intercepts.append(intercept)
         self._coefficients = (np.concatenate(coefs), np.concatenate(intercepts))  # (B, k, p), (B, k)
-        coef, intercept = self._coefficients
-        draws = {}
+        return self._as_attributes(*self._coefficients, shapes)
+
+    @staticmethod
+    def _as_attributes(coef, intercept, shapes):
+        """``coef`` ``(m, k, p)`` and ``intercept`` ``(m, k)`` in the shapes of the fitted attributes."""
+        out = {}
         if "coef_" in shapes:
-            draws["coef_"] = coef.reshape(len(coef), *shapes["coef_"])
+            out["coef_"] = coef.reshape(len(coef), *shapes["coef_"])
         if "intercept_" in shapes:  # 0.0 whatever the outputs when there is no intercept
-            draws["intercept_"] = intercept.reshape(len(intercept), -1)[:, : max(1, math.prod(shapes["intercept_"]))]
-            draws["intercept_"] = draws["intercept_"].reshape(len(intercept), *shapes["intercept_"])
-        return draws
+            flat = intercept.reshape(len(intercept), -1)[:, : max(1, math.prod(shapes["intercept_"]))]
+            out["intercept_"] = flat.reshape(len(intercept), *shapes["intercept_"])
+        return out
 
     def confidence_interval(self, attribute, confidence_level=None, method=None):
         """Interval of a bootstrapped attribute, from the stored draws (no refits).
@@ -430,8 +485,10 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
             One of ``results_``'s keys, e.g. ``"coef_"``.
         confidence_level : float or None, default=None
             None: the ``confidence_level`` given at construction.
-        method : {"percentile", "basic", "normal"} or None, default=None
-            None: the ``method`` given at construction.
+        method : {"percentile", "basic", "normal", "bca"} or None, default=None
+            None: the ``method`` given at construction. "bca" needs the leave-one-out
+            attributes: always there for least squares, else only after a fit with
+            ``method="bca"``.
 
         Returns
         -------
@@ -445,8 +502,13 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
             )
         level = check_confidence_level(self.confidence_level if confidence_level is None else confidence_level)
         method = check_option(self.method if method is None else method, "method", ATTRIBUTE_METHODS)
-        result = self.results_[attribute]
-        return summarize(result.estimate, result.bootstrap_distribution, method=method, confidence_level=level).confidence_interval
+        if method == "bca" and self._loo is None:
+            raise ValueError(
+                "method='bca' needs each attribute without each row (n jackknife refits for this "
+                "estimator); fit with method='bca' to compute them."
+            )
+        draws = np.moveaxis(self.results_[attribute].bootstrap_distribution, -1, 0)
+        return self._summarize(attribute, draws, method, level).confidence_interval
 
     def predict(self, X):
         """Predict with the model fitted on all data."""

@@ -113,6 +113,26 @@ def test_batched_least_squares_equals_refits(seed, n, p, k, model, resampling):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7 * (1 + np.abs(b).max()))
 
 
+@pytest.mark.parametrize("model", [LinearRegression(), Ridge(2.0)])
+def test_bca_from_closed_form_leave_one_out_equals_jackknife_refits(model):
+    X, y = _problem(7, 40, 2, 1)
+    kw = dict(n_resamples=300, method="bca", random_state=0)
+    fast = BootstrapEstimator(clone(model), **kw).fit(X, y)
+    slow = BootstrapEstimator(clone(model), batched=False, **kw).fit(X, y)
+    assert "closed-form" in fast.results_["coef_"].notes[-1] and "40 jackknife refits" in slow.results_["coef_"].notes[-1]
+    for name in ("coef_", "intercept_"):
+        np.testing.assert_allclose(fast.results_[name].acceleration, slow.results_[name].acceleration, rtol=1e-7)
+        np.testing.assert_allclose(fast.results_[name].confidence_interval, slow.results_[name].confidence_interval, rtol=1e-7)
+    # The textbook jackknife of the slope, written out (E&T 1993, eq. 14.15).
+    loo = np.array([clone(model).fit(np.delete(X, i, 0), np.delete(y, i)).coef_ for i in range(40)])
+    u = loo.mean(axis=0) - loo
+    expected = (u**3).sum(axis=0) / (6 * ((u**2).sum(axis=0)) ** 1.5)
+    np.testing.assert_allclose(fast.results_["coef_"].acceleration, expected, rtol=1e-7)
+    # A percentile fit of least squares can still give BCa: the leave-one-out values are kept.
+    other = BootstrapEstimator(clone(model), n_resamples=300, random_state=0).fit(X, y)
+    np.testing.assert_allclose(other.confidence_interval("coef_", method="bca"), fast.results_["coef_"].confidence_interval)
+
+
 def test_refits_do_not_depend_on_n_jobs():
     X, y = _problem(1, 40, 2, 1)
     kw = dict(n_resamples=300, batched=False, random_state=3)  # two blocks of resamples
