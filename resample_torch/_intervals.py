@@ -43,6 +43,17 @@ def cross_val_block_log_likelihood(cv, X):
     BlockLogLikelihood
         Per-row log-likelihood (nats) and number of symbols; rows that no split
         tested have zero symbols.
+
+    Examples
+    --------
+    >>> from resample import KFoldCV
+    >>> from resample.splitters import BlockedKFold
+    >>> from resample_torch import NGramLanguageModel, text_blocks
+    >>> X = text_blocks("abcab" * 12, block_len=10)
+    >>> cv = KFoldCV(NGramLanguageModel(), cv=BlockedKFold(3), return_estimators=True).fit(X)
+    >>> held = cross_val_block_log_likelihood(cv, X)
+    >>> int(held.n_symbols.sum()), bool((held.log_likelihood < 0).all())
+    (60, True)
     """
     models = getattr(cv, "estimators_", None)
     if models is None:

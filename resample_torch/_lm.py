@@ -53,7 +53,14 @@ EVAL_CHUNK = 2048
 
 
 class BlockLogLikelihood(NamedTuple):
-    """Per-row held-out log-likelihood (nats) and number of symbols scored."""
+    """Per-row held-out log-likelihood (nats) and number of symbols scored.
+
+    Examples
+    --------
+    >>> ll = BlockLogLikelihood(np.array([-6.0, -2.0]), np.array([4, 4]))
+    >>> float(-ll.log_likelihood.sum() / ll.n_symbols.sum())  # mean NLL per symbol
+    1.0
+    """
 
     log_likelihood: np.ndarray
     n_symbols: np.ndarray
@@ -66,6 +73,14 @@ class CharRNN(nn.Module):
     Each layer is its own one-layer ``nn.RNN``/``nn.GRU``/``nn.LSTM`` so that dropout
     between layers uses masks drawn by the trainer (the same masks whether the model
     is trained alone or stacked with the other folds' models).
+
+    Examples
+    --------
+    >>> net = CharRNN(vocab_size=257, embedding_dim=8, hidden_size=16, num_layers=2, cell="lstm")
+    >>> x = torch.zeros(5, 3, dtype=torch.long)  # (time, streams)
+    >>> logits, state = net(x, net.init_state(3, torch.device("cpu")))
+    >>> tuple(logits.shape), len(state), len(state[0])
+    ((5, 3, 257), 2, 2)
     """
 
     def __init__(self, vocab_size, embedding_dim, hidden_size, num_layers, cell):
