@@ -160,7 +160,7 @@ class SnapshotEnsembleClassifier(FineTuneClassifier):
 
     def __init__(
         self, backbone, *, n_snapshots=3, head_layer="auto", head=None, preprocess=None, augment=None,
-        lr_head=1e-2, lr_backbone=1e-3, weight_decay=0.0, optimizer="adam", optimizer_params=None,
+        lr_head=1e-2, lr_backbone=1e-5, weight_decay=0.0, optimizer="adam", optimizer_params=None,
         max_epochs=6, freeze_epochs=0, batchnorm="frozen", batch_size=32, device="auto",
         keep_on_device=False, random_state=None,
     ):
@@ -275,7 +275,7 @@ class AveragedFineTuneClassifier(FineTuneClassifier):
 
     def __init__(
         self, backbone, *, averaging="ema", ema_decay=0.99, average_start=0, head_layer="auto", head=None,
-        preprocess=None, augment=None, lr_head=1e-2, lr_backbone=1e-3, weight_decay=0.0, optimizer="adam",
+        preprocess=None, augment=None, lr_head=1e-2, lr_backbone=1e-5, weight_decay=0.0, optimizer="adam",
         optimizer_params=None, max_epochs=5, freeze_epochs=0, batchnorm="frozen", batch_size=32,
         device="auto", keep_on_device=False, random_state=None,
     ):

@@ -112,9 +112,12 @@ class FineTuneClassifier(ClassifierMixin, TorchEstimatorBase):
     augment : callable, default=None
         ``augment(batch) -> batch``, random, in training only.
     lr_head : float, default=1e-2
-    lr_backbone : float, default=1e-3
+    lr_backbone : float, default=1e-5
         Learning rate of every parameter but the head's (0 is not allowed: use
-        ``freeze_epochs=max_epochs`` to train the head alone).
+        ``freeze_epochs=max_epochs`` to train the head alone). Adam's steps do not
+        shrink with the gradient, so a pretrained network needs a small one: on the
+        digits with EfficientNet-Lite0, 3e-4 wrecked the features (accuracy 0.16
+        after 20 steps) where 1e-5 gave 0.76 and training the head alone 0.64.
     weight_decay : float, default=0.0
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch.optim class, default="adam"
     optimizer_params : dict, default=None
@@ -166,7 +169,7 @@ class FineTuneClassifier(ClassifierMixin, TorchEstimatorBase):
         preprocess=None,
         augment=None,
         lr_head=1e-2,
-        lr_backbone=1e-3,
+        lr_backbone=1e-5,
         weight_decay=0.0,
         optimizer="adam",
         optimizer_params=None,
@@ -378,7 +381,8 @@ class FineTuneClassifier(ClassifierMixin, TorchEstimatorBase):
 
     def predict(self, X):
         """The most likely class of each image."""
-        return self.classes_[np.argmax(self._logits(X), axis=1)]
+        logits = self._logits(X)  # checks fitted first
+        return self.classes_[np.argmax(logits, axis=1)]
 
 
 def _softmax(logits):
