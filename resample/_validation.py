@@ -166,7 +166,57 @@ def check_data(X, y=None, groups=None, *, estimator=None, min_samples=2):
         if n_g != n:
             raise ValueError(f"groups has {n_g} entries but X has {n} samples; pass one group label per row of X.")
     _check_finite(X, "X", allow_nan=estimator is not None and allows_nan(estimator))
+    if estimator is not None:
+        _check_input_shape(X, estimator)
     return n
+
+
+def _first_step(estimator):
+    while hasattr(estimator, "steps"):  # a Pipeline: its input is the first real step's
+        steps = [s for _, s in estimator.steps if s is not None and s != "passthrough"]
+        if not steps:
+            return None
+        estimator = steps[0]
+    return estimator
+
+
+def _check_input_shape(X, estimator):
+    """Refuse, before any fit, X of a shape or kind that a scikit-learn estimator rejects.
+
+    Only scikit-learn's own estimators are judged by their tags: their tags are
+    reliable, while other packages' estimators (a torch model on images, a text
+    model) often keep the default tags and take whatever their module takes.
+    """
+    from sklearn.preprocessing import FunctionTransformer
+    from sklearn.utils import get_tags
+
+    first = _first_step(estimator)
+    if first is None or isinstance(first, FunctionTransformer) or not type(first).__module__.startswith("sklearn."):
+        return
+    if not hasattr(X, "ndim") or not hasattr(X, "dtype") or hasattr(X, "columns"):
+        return
+    try:
+        tags = get_tags(first).input_tags
+    except Exception:
+        return
+    name = type(first).__name__
+    if not tags.two_d_array or tags.string or tags.dict:
+        return
+    if X.ndim == 1 and not tags.one_d_array:
+        raise ValueError(
+            f"X is one-dimensional (shape {X.shape}), but {name} takes a 2-D array of shape "
+            "(n_samples, n_features); for a single feature pass X.reshape(-1, 1)."
+        )
+    if X.ndim > 2 and not tags.three_d_array:
+        raise ValueError(
+            f"X has {X.ndim} dimensions (shape {X.shape}), but {name} takes a 2-D array of shape "
+            "(n_samples, n_features); flatten each sample first, e.g. X.reshape(len(X), -1)."
+        )
+    if X.dtype.kind in "USO" and not tags.categorical and X.size and isinstance(np.ravel(X)[0], str):
+        raise TypeError(
+            f"X holds text (dtype {X.dtype}), but {name} takes numbers; encode it first, e.g. with "
+            "sklearn.preprocessing.OneHotEncoder or OrdinalEncoder in a Pipeline."
+        )
 
 
 def check_n_splits(n_splits, n_samples, name="n_splits"):

@@ -78,6 +78,9 @@ CASES = [
     ("blocked-gap", lambda: list(BlockedKFold(2, gap=10).split(X)), ValueError, r"gap=10 leaves fold 0 .* with no training data"),
     ("blocked-n_splits", lambda: list(BlockedKFold(30).split(X)), ValueError, r"n_splits=30 is larger than the number of samples \(20\)"),
     ("bootstrap-split", lambda: list(BootstrapSplit(0).split(X)), ValueError, r"n_resamples=0 is out of range"),
+    ("X-1d", lambda: KFoldCV(LogisticRegression()).fit(X[:, 0], y_cls), ValueError, r"X is one-dimensional \(shape \(20,\)\), but LogisticRegression takes a 2-D array.*reshape\(-1, 1\)"),
+    ("X-3d", lambda: KFoldCV(LogisticRegression()).fit(np.zeros((20, 2, 2)), y_cls), ValueError, r"X has 3 dimensions \(shape \(20, 2, 2\)\), but LogisticRegression"),
+    ("X-text", lambda: KFoldCV(LogisticRegression()).fit(np.array([["a", "b"]] * 20), y_cls), TypeError, r"X holds text \(dtype <U1\), but LogisticRegression takes numbers"),
     ("loocv-one", lambda: LeaveOneOutCV(Recorder()).fit(X[:1], y[:1]), ValueError, "at least 2"),
 ]
 
