@@ -366,9 +366,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
             self.computation_ = "refits"
         # BCa's acceleration needs each attribute without each row: in closed form for
         # least squares (so always kept), by n jackknife refits otherwise (only for BCa).
-        self._loo = None
-        if solver is not None or self.method == "bca":
-            self._loo = self._leave_one_out(solver, X, y, names, shapes, n)
+        self._loo = self._leave_one_out(solver, X, y, names, shapes, n)
         self.results_ = {name: self._summarize(name, draws[name], self.method, self.confidence_level, notes) for name in names}
         self.standard_errors_ = {name: r.standard_error for name, r in self.results_.items()}
         for name in names:
@@ -389,12 +387,15 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         )
 
     def _leave_one_out(self, solver, X, y, names, shapes, n):
-        """Each attribute without each row, ``(n, *shape)``, and how they were found."""
+        """Each attribute without each row, ``(n, *shape)``, and how they were found; None
+        when there is no closed form and BCa was not asked for."""
         beta = solver.leave_one_out() if solver is not None else None
         if beta is not None:
             coef, intercept = solver.attributes(beta)
             loo = self._as_attributes(coef, intercept, shapes)
             return {**loo, "how": "closed-form leave-one-out coefficients"}
+        if self.method != "bca":
+            return None
         parts = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_block)(
                 self.estimator, X, y, _leave_one_out_rows(n, s, min(n, s + BLOCK_SIZE)), s, names, shapes,
