@@ -26,12 +26,12 @@ from sklearn.utils import _safe_indexing, get_tags, indexable
 from sklearn.utils.validation import check_is_fitted
 
 from ._bootstrap import _quantiles, acceleration_from_influence, bca_extension, counts, summarize
-from ._jackknife import _leave_one_out_rows, influence_values
 from ._compat import HasMethods, Interval, StrOptions
+from ._jackknife import _leave_one_out_rows, influence_values
 from ._progress import check_progress, parallel_with_progress
+from ._random import BLOCK_SIZE, as_generator, int_seed, spawn
 from ._results import ConfidenceInterval
 from ._stateless import split_stateless_prefix
-from ._random import BLOCK_SIZE, as_generator, int_seed, spawn
 from ._validation import check_confidence_level, check_data, check_estimator, check_option
 from .exceptions import FitFailedError
 

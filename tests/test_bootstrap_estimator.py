@@ -48,7 +48,7 @@ def test_auto_quadratic_reproduces_islr_and_agrees_with_the_formula():
     auto = load_auto()
     x, y = auto["horsepower"].to_numpy(float), auto["mpg"].to_numpy(float)
     Z = np.column_stack([np.ones_like(x), x, x**2])
-    beta, rss = np.linalg.lstsq(Z, y, rcond=None)[:2]
+    rss = np.linalg.lstsq(Z, y, rcond=None)[1]
     formula = np.sqrt(rss[0] / (len(y) - 3) * np.diag(np.linalg.inv(Z.T @ Z)))
     np.testing.assert_allclose(formula, [1.800, 0.0311, 0.000122], rtol=0.01)  # ISLR's lm summary
     model = make_pipeline(PolynomialFeatures(2), LinearRegression())
