@@ -20,7 +20,15 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._base import TorchEstimatorBase, derive_seeds, resolve_device, seeded
 from torch import nn
 
-from ._validation import check_choice, check_factory, check_int, check_nonnegative_float, check_positive_float
+from ._validation import (
+    check_choice,
+    check_factory,
+    check_int,
+    check_nonnegative_float,
+    check_numeric_features,
+    check_positive_float,
+    check_two_classes,
+)
 
 __all__ = ["MLP", "TorchClassifier", "TorchRegressor"]
 
@@ -214,6 +222,7 @@ class _TorchSupervised(TorchEstimatorBase):
         self
         """
         factory, device = self._check_params()
+        check_numeric_features(X)
         X, y = validate_data(self, X, y, dtype=np.float32, multi_output=self._multi_output, y_numeric=not self._is_clf)
         y, n_outputs = self._prepare_y(y)
         (seed,) = derive_seeds(self.random_state, 1)
@@ -304,6 +313,7 @@ class TorchClassifier(ClassifierMixin, _TorchSupervised):
         check_classification_targets(y)
         self._encoder = LabelEncoder().fit(y)
         self.classes_ = self._encoder.classes_
+        check_two_classes(self.classes_)
         self._n_out = len(self.classes_)
         return self._encoder.transform(y), len(self.classes_)
 

@@ -144,3 +144,30 @@ def check_alphabet(alphabet, name="alphabet"):
             seen.add(ch)
         raise ValueError(f"{name} repeats the characters {''.join(dupes)!r}; every character must appear once.")
     return alphabet
+
+
+def check_numeric_features(X, name="X"):
+    """Refuse text features with a message that says what to do (not numpy's float error)."""
+    import numpy as np
+
+    kind = getattr(getattr(X, "dtype", None), "kind", None)
+    if kind is None and not hasattr(X, "dtypes"):
+        try:
+            kind = np.asarray(X).dtype.kind
+        except Exception:
+            return
+    if kind in ("U", "S", "O"):
+        first = np.ravel(np.asarray(X))[:1]
+        if first.size and isinstance(first[0], (str, bytes)):
+            raise TypeError(
+                f"{name} holds text (dtype {np.asarray(X).dtype}), but this estimator takes numbers; "
+                "encode it first (e.g. sklearn.preprocessing.OneHotEncoder)."
+            )
+
+
+def check_two_classes(classes, name="y"):
+    """A classifier needs at least two classes to learn from."""
+    if len(classes) < 2:
+        raise ValueError(
+            f"{name} has only one class ({classes[0]!r}); a classifier needs at least two classes to learn from."
+        )
