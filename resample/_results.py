@@ -207,6 +207,13 @@ class CVResult:
         (majority vote for class labels); NaN for rows never held out.
     oof_counts : ndarray or None
         Per row, how many splits held it out.
+
+    Notes
+    -----
+    Memory is O(number of splits + held-out rows): the splits keep only their test
+    indices when training sets are complements (LOOCV at n = 20,000 holds 20,000
+    indices, not 400 million), and the per-sample arrays hold one entry per
+    held-out row (``tests/test_memory_bounds.py`` checks the bound).
     """
 
     estimate: float
