@@ -365,6 +365,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             computation=outcome["kind"],
             batched=outcome["batched"],
             notes=tuple(notes),
+            failures=tuple(failed),
             fit_times=fit_times,
             score_times=score_times,
             method=self._method,

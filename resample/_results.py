@@ -207,6 +207,9 @@ class CVResult:
         (majority vote for class labels); NaN for rows never held out.
     oof_counts : ndarray or None
         Per row, how many splits held it out.
+    failures : tuple of (int, str)
+        The splits whose fit or scoring failed (with ``error_score`` a number), each
+        with ``"ExceptionType: message"``; the estimate rests on the others.
 
     Notes
     -----
@@ -240,6 +243,7 @@ class CVResult:
     estimate_adjusted: float | None = None
     oof_predictions: np.ndarray | None = field(default=None, repr=False)
     oof_counts: np.ndarray | None = field(default=None, repr=False)
+    failures: tuple = ()
 
     @property
     def n_splits(self):

@@ -297,3 +297,5 @@ def test_failing_fit_names_its_split():
     assert np.isnan(cv.scores_).sum() == 4
     assert cv.estimate_ == pytest.approx(cv.scores_[3])  # the fold that holds row 7 out
     assert any("rests on the other 1" in n for n in cv.result_.notes)
+    assert [i for i, _ in cv.result_.failures] == [0, 1, 2, 4]
+    assert all(msg == "ValueError: cannot handle a target below -3" for _, msg in cv.result_.failures)
