@@ -80,3 +80,16 @@ def test_preprocess_and_classes():
                              random_state=0).fit(X, labels)
     assert set(clf.predict(X)) <= {"a", "b"} and clf.predict_proba(X).shape == (30, 2)
     np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0)
+
+
+def test_fitted_estimators_pickle_for_joblib_workers():
+    import pickle
+
+    from resample_torch import FrozenFeatures, imagenet_normalizer
+
+    X, y = images(20, channels=1)
+    frozen = FrozenFeatures(make_net(channels=3), preprocess=imagenet_normalizer(8)).fit(X)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(frozen)).transform(X), frozen.transform(X))
+    clf = FineTuneClassifier(make_net(channels=3), preprocess=imagenet_normalizer(8), max_epochs=1, random_state=0)
+    clf.fit(X, y)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(clf)).predict_proba(X), clf.predict_proba(X))
