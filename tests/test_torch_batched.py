@@ -23,12 +23,7 @@ from resample_torch._lm import make_layout  # noqa: E402
 from resample_torch._text import contiguous_runs  # noqa: E402
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 RTOL = ATOL = 1e-4

@@ -16,13 +16,7 @@ from resample import KFoldCV  # noqa: E402
 from resample_torch import MLP, TorchClassifier, TorchRegressor  # noqa: E402
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # Tiny models on a shared 2-core machine: intra-op threads only contend.
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 SMALL = dict(module_params={"hidden_sizes": (16,)}, lr=0.02, max_epochs=30, batch_size=64, device="cpu", random_state=0)

@@ -16,12 +16,7 @@ from resample_torch import NGramLanguageModel, text_blocks  # noqa: E402
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 def test_pydoc_example_runs(capsys):

@@ -25,12 +25,7 @@ from resample_torch import (  # noqa: E402
 from resample_torch import _lm  # noqa: E402
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 TINY = dict(embedding_dim=8, hidden_size=16, bptt=16, batch_size=4, max_epochs=2, device="cpu", random_state=0)
