@@ -15,18 +15,17 @@ resampling keeps the design fixed: ``beta*_b = P y*_b`` with one projection ``P`
 
 import math
 import numbers
-from copy import deepcopy
 
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_regressor
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing, get_tags, indexable
+from sklearn.utils import _safe_indexing, indexable
 from sklearn.utils.validation import check_is_fitted
 
 from ._bootstrap import _quantiles, acceleration_from_influence, bca_extension, counts, summarize
-from ._compat import HasMethods, Interval, StrOptions
+from ._compat import HasMethods, Interval, StrOptions, delegated_tags
 from ._jackknife import _leave_one_out_rows, influence_values
 from ._progress import check_progress, parallel_with_progress
 from ._random import BLOCK_SIZE, as_generator, int_seed, spawn
@@ -531,15 +530,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         return self.estimator_.n_features_in_
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        sub = get_tags(self.estimator)
-        tags.estimator_type = sub.estimator_type
-        tags.classifier_tags = deepcopy(sub.classifier_tags)
-        tags.regressor_tags = deepcopy(sub.regressor_tags)
-        tags.target_tags = deepcopy(sub.target_tags)
-        tags.input_tags.sparse = sub.input_tags.sparse
-        tags.input_tags.allow_nan = sub.input_tags.allow_nan
-        return tags
+        return delegated_tags(super().__sklearn_tags__(), self.estimator)
 
     def predict_interval(self, X, confidence_level=None, kind="prediction"):
         """Bootstrap intervals for predictions at ``X`` (regressors).

@@ -46,3 +46,22 @@ def scorer_parts(scorer):
     if type(scorer) is not _Scorer:
         return None
     return scorer._score_func, scorer._sign, scorer._response_method, dict(scorer._kwargs)
+
+
+def delegated_tags(tags, estimator):
+    """``tags`` (a meta-estimator's own) with the wrapped ``estimator``'s kind and input tags.
+
+    What ``GridSearchCV`` does: the wrapper is a classifier or regressor as its
+    estimator is, and takes the input its estimator takes.
+    """
+    from copy import deepcopy
+
+    sub = _get_tags(estimator)
+    tags.estimator_type = sub.estimator_type
+    tags.classifier_tags = deepcopy(sub.classifier_tags)
+    tags.regressor_tags = deepcopy(sub.regressor_tags)
+    tags.target_tags = deepcopy(sub.target_tags)
+    tags.input_tags.pairwise = sub.input_tags.pairwise
+    tags.input_tags.sparse = sub.input_tags.sparse
+    tags.input_tags.allow_nan = sub.input_tags.allow_nan
+    return tags

@@ -10,17 +10,16 @@ split (``_make_splits``) and what to check about their own parameters.
 import numbers
 import os
 import warnings
-from copy import deepcopy
 from dataclasses import replace
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing, get_tags, indexable
+from sklearn.utils import _safe_indexing, indexable
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import HasMethods, StrOptions
+from ._compat import HasMethods, StrOptions, delegated_tags
 from ._adjust import dh_adjusted_closed_form, dh_adjusted_refits, oof_average
 from ._engine import check_error_score, run_splits, score_fitted, warn_failures
 from ._fastpath import LeastSquaresCV, shortcut_plan
@@ -525,16 +524,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         return self.estimator_.n_features_in_
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        sub = get_tags(self.estimator)
-        tags.estimator_type = sub.estimator_type
-        tags.classifier_tags = deepcopy(sub.classifier_tags)
-        tags.regressor_tags = deepcopy(sub.regressor_tags)
-        tags.target_tags = deepcopy(sub.target_tags)
-        tags.input_tags.pairwise = sub.input_tags.pairwise
-        tags.input_tags.sparse = sub.input_tags.sparse
-        tags.input_tags.allow_nan = sub.input_tags.allow_nan
-        return tags
+        return delegated_tags(super().__sklearn_tags__(), self.estimator)
 
 
 def _predicts_labels(estimator, scorer):
