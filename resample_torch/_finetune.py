@@ -257,7 +257,7 @@ class FineTuneClassifier(ClassifierMixin, TorchEstimatorBase):
         resolve_layer(body, self.head_layer, "head_layer")  # an unknown name lists those that exist
         layer = body.get_submodule(self.head_layer)
         if not isinstance(layer, nn.Linear):
-            raise ValueError(
+            raise TypeError(
                 f"head_layer={self.head_layer!r} is a {type(layer).__name__}, not an nn.Linear: the head "
                 "replaces a linear classifier layer; name one, or leave head_layer='auto'."
             )

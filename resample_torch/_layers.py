@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["resolve_layer", "last_linear", "layer_reader", "first_conv", "check_images", "check_backbone_input"]
+__all__ = ["check_backbone_input", "check_images", "first_conv", "last_linear", "layer_reader", "resolve_layer"]
 
 #: How many existing names an error message lists.
 _SHOWN = 20

@@ -1,9 +1,7 @@
 """Tiny backbones and data for the transfer-learning tests (CPU, well under a second each)."""
 
 import numpy as np
-import pytest
 import torch
-from threadpoolctl import threadpool_limits
 from torch import nn
 
 
@@ -51,13 +49,3 @@ def state(module):
 
 def same_state(a, b):
     return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """2 shared cores: one torch thread is much faster than two competing; restored after."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with threadpool_limits(1):  # BLAS too (the heads are scikit-learn models)
-        yield
-    torch.set_num_threads(old)

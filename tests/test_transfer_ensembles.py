@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+from _transfer_nets import images, make_net, same_state, state
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 from torch import nn
@@ -15,7 +16,7 @@ from resample_torch import (
     SnapshotEnsembleClassifier,
 )
 
-from _transfer_nets import images, make_net, one_thread, same_state, state  # noqa: F401
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py: one torch and BLAS thread
 
 
 def _members_and_ensemble(estimator, X, y, n_splits=4):

@@ -2,12 +2,17 @@
 
 import numpy as np
 import pytest
+from _transfer_nets import images, make_net
 from torch import nn
 
-from resample_torch import FineTuneClassifier, FrozenFeatures, SnapshotEnsembleClassifier
+from resample_torch import (
+    FineTuneClassifier,
+    FrozenFeatures,
+    SnapshotEnsembleClassifier,
+)
 from resample_torch._backbones import efficientnet_lite0
 
-from _transfer_nets import images, make_net, one_thread  # noqa: F401
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py: one torch and BLAS thread
 
 X, Y = images(20)
 LINEAR_FREE = nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten())

@@ -1,13 +1,15 @@
 """FineTuneClassifier: every fit starts from the pretrained weights; freezing and BatchNorm as asked."""
 
 import numpy as np
+import pytest
 import torch
+from _transfer_nets import images, make_net, same_state, state
 from sklearn.base import clone
 
 from resample import KFoldCV
 from resample_torch import FineTuneClassifier
 
-from _transfer_nets import images, make_net, one_thread, same_state, state  # noqa: F401
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py: one torch and BLAS thread
 
 
 def _storages(module):

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+from _transfer_nets import images, make_net, same_state, state
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -11,7 +12,7 @@ from resample import KFoldCV
 from resample._stateless import is_stateless
 from resample_torch import FrozenFeatures
 
-from _transfer_nets import images, make_net, one_thread, same_state, state  # noqa: F401
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py: one torch and BLAS thread
 
 
 def _cv(net, cache, n_splits=5):
@@ -96,5 +97,5 @@ def test_augmentation_turns_caching_off():
 def test_transform_runs_before_the_backbone():
     X, _ = images(5, channels=1)
     net3 = make_net(channels=3)
-    to_rgb = lambda b: b.expand(-1, 3, -1, -1)  # noqa: E731
+    to_rgb = lambda b: b.expand(-1, 3, -1, -1)
     assert FrozenFeatures(net3, preprocess=to_rgb).fit_transform(X).shape == (5, 16)

@@ -1,6 +1,8 @@
 """The transfer estimators inside scikit-learn's searches, and a nested CV of the tuned procedure."""
 
 import numpy as np
+import pytest
+from _transfer_nets import images, make_net
 from scipy.stats import loguniform
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
@@ -10,7 +12,7 @@ from resample import KFoldCV
 from resample.splitters import BootstrapSplit
 from resample_torch import FineTuneClassifier, FrozenFeatures
 
-from _transfer_nets import images, make_net, one_thread  # noqa: F401
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py: one torch and BLAS thread
 
 
 def _random_search():
