@@ -397,7 +397,8 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
 
     def _all_rows(self, scorer, y):
         """Whether each fold model is also scored on every row (for the Davison-Hinkley estimate)."""
-        return bool(self._adjust and y is not None and pointwise_metric(scorer) is not None)
+        # the adjustment also needs the full fit (refit=True); without it, skip the passes
+        return bool(self._adjust and self.refit and y is not None and pointwise_metric(scorer) is not None)
 
     def _dh_adjusted(self, outcome, final, failed, pointwise, splits, scorer, Xt, y, estimate, notes):
         """Davison-Hinkley adjusted estimate (boot::cv.glm delta[2]), or NaN with a note saying why."""
