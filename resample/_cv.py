@@ -12,10 +12,14 @@ import numbers
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.model_selection import (
+    GroupKFold,
     KFold,
+    LeaveOneGroupOut,
+    LeaveOneOut,
     RepeatedKFold,
     RepeatedStratifiedKFold,
     ShuffleSplit,
+    StratifiedGroupKFold,
     StratifiedKFold,
     StratifiedShuffleSplit,
 )
@@ -59,6 +63,23 @@ def _check_class_counts(y, n_splits, name="n_splits"):
 
 def _pairs(splitter, X, y, groups):
     return [(as_index(tr), as_index(te)) for tr, te in splitter.split(X, y, groups)]
+
+
+#: scikit-learn splitters whose training set is, by construction, the complement of
+#: the test set (exact types: a subclass may change that). ShuffleSplit only
+#: without a train_size.
+_COMPLEMENT_SPLITTERS = {
+    KFold,
+    StratifiedKFold,
+    RepeatedKFold,
+    RepeatedStratifiedKFold,
+    GroupKFold,
+    StratifiedGroupKFold,
+    LeaveOneOut,
+    LeaveOneGroupOut,
+    ShuffleSplit,
+    StratifiedShuffleSplit,
+}
 
 
 def _complement_splits(splitter, X, y, groups, n):
@@ -206,6 +227,11 @@ class KFoldCV(BaseCV):
 
     def _make_splits(self, X, y, groups, n, rng):
         if self.cv is not None:
+            if type(self.cv) in _COMPLEMENT_SPLITTERS and getattr(self.cv, "train_size", None) is None:
+                splits = _complement_splits(self.cv, X, y, groups, n)  # no training arrays to check
+                if not len(splits):
+                    raise ValueError(f"cv={self.cv!r} produced no splits.")
+                return splits, np.zeros(len(splits), dtype=int)
             if hasattr(self.cv, "split"):
                 pairs = _pairs(self.cv, X, y, groups)
             else:

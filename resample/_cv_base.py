@@ -236,7 +236,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         # The estimator's own fit on all data: needed for estimator_, and to see whether
         # its solver agrees with exact least squares on this design. Ridge with a direct
         # solver on a well-conditioned system cannot disagree beyond rounding: no check.
-        check = plan.model != "Ridge" or ls.condition >= 1e8 or rest.get_params()["solver"] not in _DIRECT
+        check = _needs_agreement_check(rest, plan, ls)
         full = clone(rest).fit(Xt, y) if (check or self.refit) else None
         gap = ls.agreement(full.predict(Xt)) if check else 0.0
         if gap > AGREEMENT_TOL:
@@ -532,6 +532,22 @@ def _predicts_labels(estimator, scorer):
     """Whether the held-out predictions of a per-sample metric are class labels."""
     point = pointwise_metric(scorer)
     return point is not None and point[0].response == "predict" and is_classifier(estimator)
+
+
+def _needs_agreement_check(rest, plan, ls):
+    """Whether the estimator's own fit could differ from exact least squares here.
+
+    Ridge with a direct solver on a well-conditioned system cannot, beyond rounding.
+    LinearRegression (scikit-learn >= 1.9) cuts singular values of the centred X
+    below ``tol`` times the largest (``eps * max(n, p)`` before), so it agrees while
+    the centred design's condition number stays well inside ``1 / cutoff``.
+    """
+    params = rest.get_params()
+    if plan.model == "Ridge":
+        return ls.condition >= 1e8 or params["solver"] not in _DIRECT
+    tol = params.get("tol")
+    cutoff = tol if tol is not None else np.finfo(float).eps * max(ls.Z.shape)
+    return not ls.centred_condition() * cutoff < 0.01
 
 
 def _naive_se(scores):

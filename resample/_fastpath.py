@@ -110,9 +110,9 @@ class LeastSquaresCV:
         self.y = np.asarray(y, dtype=float)
         self.n = len(self.y)
         self.plan = plan
-        Z, self.penalty = self._design(X, plan)
+        Z, self.penalty, self._scale = self._design(X, plan)
         self.Z = Z
-        self.Q, self.rank, self.condition = self._orthonormal(Z, self.penalty)
+        self.Q, self.rank, self.condition, self._gram = self._orthonormal(Z, self.penalty)
         self.fitted = self.Q @ (self.Q.T @ self.y)
         self.residuals = self.y - self.fitted
 
@@ -132,6 +132,7 @@ class LeastSquaresCV:
                 scale = scale[varying]
             Z[:, 1:] /= scale
             penalty = np.r_[0.0, plan.alpha / scale**2]
+            scale = np.r_[np.sqrt(n), scale]  # of every column of Z, the intercept's included
         else:
             scale = np.linalg.norm(X, axis=0)
             keep = scale > 0  # an all-zero column contributes nothing
@@ -140,7 +141,8 @@ class LeastSquaresCV:
                 keep[const[1:]] = False
             Z = X[:, keep] / scale[keep]
             penalty = plan.alpha / scale[keep] ** 2
-        return Z, penalty
+            scale = scale[keep]
+        return Z, penalty, scale
 
     @staticmethod
     def _orthonormal(Z, penalty):
@@ -162,17 +164,19 @@ class LeastSquaresCV:
                 if cond < 1e8:
                     # Q = Z L'^{-1} as one matrix product (BLAS-3) with the small inverse
                     Linv = sla.solve_triangular(L, np.eye(p), lower=True, check_finite=False)
-                    return Z @ Linv.T, p, cond
+                    return Z @ Linv.T, p, cond, None
             # else QR of [Z; sqrt(P)] (full column rank); Q1 = its data rows
             A = np.vstack([Z, np.diag(np.sqrt(penalty))])
             Q, R = np.linalg.qr(A, mode="reduced")
             d = np.abs(np.diag(R))
-            return Q[:n], p, float(d.max() / max(d.min(), np.finfo(float).tiny))
-        Q, R, _ = sla.qr(Z, mode="economic", pivoting=True)
+            return Q[:n], p, float(d.max() / max(d.min(), np.finfo(float).tiny)), None
+        Q, R, piv = sla.qr(Z, mode="economic", pivoting=True)
         d = np.abs(np.diag(R))
         rank = int(np.sum(d > _RANK_TOL * d[0])) if d.size else 0
         cond = float(d[0] / d[rank - 1]) if rank else np.inf
-        return Q[:, :rank], rank, cond
+        # Z'Z (in Z's column order) from R alone, for centred_condition: p x p work
+        inv = np.argsort(piv)
+        return Q[:, :rank], rank, cond, (R.T @ R)[np.ix_(inv, inv)]
 
     def loo_residuals(self):
         """``e_i = r_i / (1 - h_ii)``, or None if some ``h_ii`` is 1."""
@@ -257,6 +261,22 @@ class LeastSquaresCV:
             coef = np.zeros(Zt.shape[1])
             coef[piv[:r]] = sla.solve_triangular(R[:r, :r], (Q[:, :r].T @ yt))
         return self.y[test] - self.Z[test] @ coef
+
+    def centred_condition(self):
+        """Condition number of the centred, unscaled design, as scikit-learn's solver sees it.
+
+        ``LinearRegression`` solves ``lstsq`` on the centred X with a relative cutoff
+        on the singular values; this says, from p x p matrices only, whether that
+        cutoff can bite. Constant columns (dropped here) centre to zero there, and a
+        zero singular value cut off changes no prediction, so they are left out.
+        Defined for least squares with an intercept; else ``inf`` (meaning: check).
+        """
+        if self._gram is None or not self.plan.fit_intercept or self.rank < self.Z.shape[1]:
+            return np.inf
+        s = self._scale[1:]
+        G = self._gram[1:, 1:] * np.outer(s, s)  # X_c' X_c: the intercept column is orthogonal to it
+        ev = np.linalg.eigvalsh(G)
+        return float(np.sqrt(ev[-1] / ev[0])) if ev[0] > 0 else np.inf
 
     def agreement(self, predictions):
         """Largest gap between the exact fitted values and ``predictions``, in units of std(y)."""

@@ -83,3 +83,17 @@ def test_ten_fold_closed_form_equals_refits(auto):
     slow = KFoldCV(_poly(2), shortcut=False, **kw).fit(X, y)
     assert fast.result_.computation == "closed form"
     np.testing.assert_allclose(fast.scores_, slow.scores_, rtol=1e-9)
+
+
+def test_agreement_check_follows_linear_regressions_own_cutoff():
+    """A well-conditioned design skips the check (no full fit with refit=False),
+    but a user's coarse LinearRegression(tol=...) cuts singular values that exact
+    least squares keeps: then the check runs and warns."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 2)) * [1.0, 0.05]  # centred condition number about 20
+    y = X @ [1.0, 10.0] + rng.normal(size=80)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ShortcutWarning)
+        LeaveOneOutCV(LinearRegression(), scoring="neg_mean_squared_error", refit=False).fit(X, y)
+    with pytest.warns(ShortcutWarning, match="differs from it"):
+        LeaveOneOutCV(LinearRegression(tol=0.2), scoring="neg_mean_squared_error").fit(X, y)
