@@ -41,6 +41,18 @@ AGREEMENT_TOL = 1e-6
 _DIRECT = ("auto", "cholesky", "svd")
 
 
+def _delegate(method, doc):
+    """A method that calls ``method`` of the refit model, present only where the model has it."""
+
+    def call(self, X):
+        self._check_refit(method)
+        return getattr(self.estimator_, method)(X)
+
+    call.__name__ = call.__qualname__ = method
+    call.__doc__ = doc
+    return available_if(_estimator_has(method))(call)
+
+
 def _estimator_has(attr):
     def check(self):
         if hasattr(self, "estimator_"):
@@ -466,41 +478,12 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
             raise AttributeError(f"{method} is not available when refit=False: there is no final model.")
         check_is_fitted(self, "estimator_")
 
-    @available_if(_estimator_has("predict"))
-    def predict(self, X):
-        """Predict with the model refit on all data."""
-        self._check_refit("predict")
-        return self.estimator_.predict(X)
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities of the refit model."""
-        self._check_refit("predict_proba")
-        return self.estimator_.predict_proba(X)
-
-    @available_if(_estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Log class probabilities of the refit model."""
-        self._check_refit("predict_log_proba")
-        return self.estimator_.predict_log_proba(X)
-
-    @available_if(_estimator_has("decision_function"))
-    def decision_function(self, X):
-        """Decision function of the refit model."""
-        self._check_refit("decision_function")
-        return self.estimator_.decision_function(X)
-
-    @available_if(_estimator_has("transform"))
-    def transform(self, X):
-        """Transform with the refit model."""
-        self._check_refit("transform")
-        return self.estimator_.transform(X)
-
-    @available_if(_estimator_has("score_samples"))
-    def score_samples(self, X):
-        """``score_samples`` of the refit model."""
-        self._check_refit("score_samples")
-        return self.estimator_.score_samples(X)
+    predict = _delegate("predict", "Predict with the model refit on all data.")
+    predict_proba = _delegate("predict_proba", "Class probabilities of the refit model.")
+    predict_log_proba = _delegate("predict_log_proba", "Log class probabilities of the refit model.")
+    decision_function = _delegate("decision_function", "Decision function of the refit model.")
+    transform = _delegate("transform", "Transform with the refit model.")
+    score_samples = _delegate("score_samples", "``score_samples`` of the refit model.")
 
     def score(self, X, y=None):
         """Score of the refit model on ``(X, y)`` with this object's scorer."""
