@@ -19,6 +19,7 @@ import textwrap
 import warnings
 
 from ._cli_specs import MODELS, STATISTICS, UsageError
+from ._validation import check_confidence_level, check_int
 from ._cli_bootstrap import INTERVAL_METHODS, bootstrap_report, format_bootstrap, run_bootstrap
 from ._cli_evaluate import EVAL_METHODS, evaluate_report, format_evaluate, run_evaluate
 
@@ -27,34 +28,27 @@ __all__ = ["main", "build_parser"]
 PROG = "resample"
 
 
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is out of range: it must be at least 1")
-    return value
+def _argument(convert, what, check):
+    """An argparse ``type=``: convert the text, then check it with the core's validators."""
+
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        try:
+            return check(value)
+        except (ValueError, TypeError) as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
 
 
-def _level(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"{value:g} is out of range: it must be strictly between 0 and 1 (e.g. 0.95)")
-    return value
-
-
-def _seed(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a non-negative integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative; seeds are non-negative integers")
-    return value
+_positive_int = _argument(int, "an integer", lambda v: check_int(v, "value", low=1, what="at least 1"))
+_level = _argument(float, "a number", lambda v: check_confidence_level(v, "value"))
+_seed = _argument(
+    int, "a non-negative integer", lambda v: check_int(v, "value", low=0, what="non-negative (seeds are non-negative integers)")
+)
 
 
 def _columns(values):

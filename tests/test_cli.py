@@ -234,7 +234,7 @@ def test_usage_errors(capsys, tmp_path, csv, argv, message):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["evaluate", "--k", "0"], "argument --k: 0 is out of range: it must be at least 1"),
+        (["evaluate", "--k", "0"], "argument --k: value=0 is out of range: it must be at least 1"),
         (["evaluate", "--confidence", "1.5"], "must be strictly between 0 and 1"),
         (["evaluate", "--seed", "-3"], "seeds are non-negative"),
         (["evaluate", "--method", "jackknife"], "argument --method: invalid choice: 'jackknife'"),
