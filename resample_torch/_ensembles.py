@@ -21,7 +21,6 @@ predictive distribution and is what the convexity bound is about.
 import copy
 
 import numpy as np
-import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 from torch.optim import swa_utils
@@ -185,14 +184,8 @@ class SnapshotEnsembleClassifier(FineTuneClassifier):
         return device
 
     def _train(self, net, Xt, yt, optimizer):
-        criterion = torch.nn.CrossEntropyLoss()
-        history = []
-        if self.freeze_epochs:
-            net.freeze_backbone(True)
-            history += train_loop(
-                net, Xt, yt, criterion, optimizer, max_epochs=self.freeze_epochs, batch_size=self.batch_size, shuffle=True
-            )
-            net.freeze_backbone(False)
+        criterion = self._criterion()
+        history = self._train_frozen(net, Xt, yt, optimizer)
         cycle = (self.max_epochs - self.freeze_epochs) // self.n_snapshots
         # One cosine from each group's lr down to 0 per cycle, stepped every batch.
         steps = cycle * _steps_per_epoch(len(Xt), self.batch_size)
@@ -304,14 +297,8 @@ class AveragedFineTuneClassifier(FineTuneClassifier):
         return device
 
     def _train(self, net, Xt, yt, optimizer):
-        criterion = torch.nn.CrossEntropyLoss()
-        history = []
-        if self.freeze_epochs:
-            net.freeze_backbone(True)
-            history += train_loop(
-                net, Xt, yt, criterion, optimizer, max_epochs=self.freeze_epochs, batch_size=self.batch_size, shuffle=True
-            )
-            net.freeze_backbone(False)
+        criterion = self._criterion()
+        history = self._train_frozen(net, Xt, yt, optimizer)
         epochs = self.max_epochs - self.freeze_epochs
         if self.averaging == "ema":
             averaged = swa_utils.AveragedModel(net, multi_avg_fn=swa_utils.get_ema_multi_avg_fn(self.ema_decay))

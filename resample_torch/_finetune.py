@@ -342,15 +342,27 @@ class FineTuneClassifier(ClassifierMixin, TorchEstimatorBase):
 
     def _train(self, net, Xt, yt, optimizer):
         """Frozen epochs (head only), then all weights: the plugin's plain loop for both."""
-        criterion = _make_criterion(None, nn.CrossEntropyLoss)
+        history = self._train_frozen(net, Xt, yt, optimizer)
+        epochs = self.max_epochs - self.freeze_epochs
+        if epochs:
+            history += train_loop(
+                net, Xt, yt, self._criterion(), optimizer, max_epochs=epochs, batch_size=self.batch_size, shuffle=True
+            )
+        return history
+
+    def _criterion(self):
+        return _make_criterion(None, nn.CrossEntropyLoss)
+
+    def _train_frozen(self, net, Xt, yt, optimizer):
+        """The ``freeze_epochs`` that train the head alone; leaves the backbone unfrozen."""
         history = []
-        phases = [(True, self.freeze_epochs), (False, self.max_epochs - self.freeze_epochs)]
-        for frozen, epochs in phases:
-            if epochs:
-                net.freeze_backbone(frozen)
-                history += train_loop(
-                    net, Xt, yt, criterion, optimizer, max_epochs=epochs, batch_size=self.batch_size, shuffle=True
-                )
+        if self.freeze_epochs:
+            net.freeze_backbone(True)
+            history += train_loop(
+                net, Xt, yt, self._criterion(), optimizer, max_epochs=self.freeze_epochs,
+                batch_size=self.batch_size, shuffle=True,
+            )
+        net.freeze_backbone(False)
         return history
 
     # -- predicting ----------------------------------------------------------------
