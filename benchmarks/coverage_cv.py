@@ -13,7 +13,7 @@ fitted to that very data set:
   ``beta = (1, 1, 1, 1, 0, ..., 0)``, ``eps ~ N(0, 1)``. With ``x ~ N(0, I)``
   Err_XY is known exactly, ``1 + b0^2 + |b - beta|^2`` for the fitted intercept
   ``b0`` and slopes ``b`` (the limit of an infinitely large fresh test sample).
-  Every fit is the exact closed form of :mod:`resample._fastpath`, so the nested
+  Every fit is the exact closed form of :mod:`resample._linalg.least_squares`, so the nested
   run (50 partitions, 2,750 held-out blocks) is a batch of small solves.
 * logistic regression (scikit-learn's ``LogisticRegression``, L2 with C = 1,
   misclassification error): ``P(y = 1 | x) = 1 / (1 + exp(-x'beta))`` with the

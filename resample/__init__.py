@@ -5,15 +5,15 @@ chapter 5 (validation set, leave-one-out and k-fold cross-validation, the
 bootstrap) as scikit-learn meta-estimators and SciPy-style functions.
 """
 
-from ._results import ConfidenceInterval, CVResult
-from ._cv import KFoldCV, LeaveOneOutCV, ValidationSetCV
-from ._compare import ComparisonResult, compare
-from ._nested import NestedCVResult
-from ._bootstrap import BootstrapResult, bootstrap
-from ._jackknife import JackknifeResult, jackknife
-from ._bootstrap_estimator import BootstrapEstimator
-from ._bootstrap_cv import BootstrapCV
-from ._selection import OneStandardErrorChoice, one_standard_error_rule, select_one_standard_error
+from resample._model_selection.results import ConfidenceInterval, CVResult
+from resample._model_selection.cv import KFoldCV, LeaveOneOutCV, ValidationSetCV
+from resample._model_selection.compare import ComparisonResult, compare
+from resample._model_selection.nested import NestedCVResult
+from resample._bootstrapping.bootstrap import BootstrapResult, bootstrap
+from resample._bootstrapping.jackknife import JackknifeResult, jackknife
+from resample._bootstrapping.estimator import BootstrapEstimator
+from resample._model_selection.bootstrap_cv import BootstrapCV
+from resample._model_selection.selection import OneStandardErrorChoice, one_standard_error_rule, select_one_standard_error
 
 __version__ = "0.1.0.dev0"
 

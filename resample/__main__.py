@@ -1,10 +1,10 @@
-"""``python -m resample`` and the ``resample`` command (see :mod:`resample._cli`)."""
+"""``python -m resample`` and the ``resample`` command (see :mod:`resample.cli.main`)."""
 
 import sys
 
 
 def main(argv=None):
-    from ._cli import main as cli_main
+    from resample.cli.main import main as cli_main
 
     return cli_main(argv)
 

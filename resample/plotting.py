@@ -11,6 +11,6 @@ Examples
 >>> from resample.plotting import plot_family, plot_cv_result, plot_bootstrap
 """
 
-from ._plot import as_error, plot_bootstrap, plot_cv_result, plot_family
+from resample._plotting import as_error, plot_bootstrap, plot_cv_result, plot_family
 
 __all__ = ["plot_family", "plot_cv_result", "plot_bootstrap", "as_error"]

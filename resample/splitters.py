@@ -10,8 +10,8 @@ import numbers
 import numpy as np
 from sklearn.model_selection import BaseCrossValidator
 
-from ._random import as_generator
-from ._validation import check_int, num_samples
+from resample._utils.random import as_generator
+from resample._utils.checks import check_int, num_samples
 
 __all__ = ["BlockedKFold", "BootstrapSplit"]
 

@@ -13,15 +13,15 @@ of torch classifiers.
 The core package ``resample`` never imports torch; this plugin builds on it.
 """
 
-from ._backbones import efficientnet_lite0, imagenet_normalizer
-from ._ensembles import AveragedFineTuneClassifier, FoldEnsembleClassifier, SnapshotEnsembleClassifier
-from ._estimators import MLP, TorchClassifier, TorchRegressor
-from ._finetune import FineTuneClassifier
-from ._frozen import FrozenFeatures
-from ._intervals import block_bootstrap_perplexity, cross_val_block_log_likelihood
-from ._lm import BlockLogLikelihood, CharRNN, CharRNNLanguageModel
-from ._ngram import NGramLanguageModel
-from ._text import TextBlock, Vocabulary, text_blocks
+from resample_torch.transfer.backbones import efficientnet_lite0, imagenet_normalizer
+from resample_torch.transfer.ensembles import AveragedFineTuneClassifier, FoldEnsembleClassifier, SnapshotEnsembleClassifier
+from resample_torch.tabular.estimators import MLP, TorchClassifier, TorchRegressor
+from resample_torch.transfer.finetune import FineTuneClassifier
+from resample_torch.transfer.frozen import FrozenFeatures
+from resample_torch.lm.intervals import block_bootstrap_perplexity, cross_val_block_log_likelihood
+from resample_torch.lm.model import BlockLogLikelihood, CharRNN, CharRNNLanguageModel
+from resample_torch.lm.ngram import NGramLanguageModel
+from resample_torch.lm.text import TextBlock, Vocabulary, text_blocks
 
 __all__ = [
     "CharRNNLanguageModel",

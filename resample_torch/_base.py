@@ -17,9 +17,9 @@ import copy
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from resample._random import as_generator, int_seed
+from resample._utils.random import as_generator, int_seed
 
-from ._validation import check_device
+from resample_torch._checks import check_device
 
 __all__ = ["TorchEstimatorBase", "derive_seeds", "seeded", "resolve_device"]
 

@@ -242,7 +242,7 @@ def test_selection_helpers_refuse_bad_parameters():
     ],
 )
 def test_command_line_refuses_bad_input_with_status_2(argv, word, capsys):
-    from resample._cli import main
+    from resample.cli.main import main
 
     try:
         status = main(argv)
@@ -259,7 +259,7 @@ torch = pytest.importorskip("torch")
 @given(case=corrupted(), name=st.sampled_from(["TorchClassifier", "TorchRegressor"]))
 def test_torch_estimators_refuse_bad_input_before_training(case, name, monkeypatch):
     import resample_torch
-    from resample_torch import _estimators
+    from resample_torch.tabular import estimators as _estimators
 
     kind, X, y, _ = case
     if kind == "short_groups" or (kind == "single" and name == "TorchRegressor"):

@@ -12,7 +12,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from resample import BootstrapCV
-from resample._bootstrap_cv import _log_loss_rate, _squared_error_rate, _zero_one_rate
+from resample._model_selection.bootstrap_cv import _log_loss_rate, _squared_error_rate, _zero_one_rate
 
 
 def _classification(seed, n=60, signal=1.0):
@@ -159,7 +159,7 @@ def test_takes_every_parameter_of_the_cv_base_but_the_closed_form():
     # this catches a parameter added to the CV base and not here.
     import inspect
 
-    from resample._cv_base import BaseCV
+    from resample._model_selection.base import BaseCV
 
     base = set(inspect.signature(BaseCV.__init__).parameters) - {"self", "shortcut"}
     assert base <= set(inspect.signature(BootstrapCV.__init__).parameters)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resample._cli import main
+from resample.cli.main import main
 
 pytest.importorskip("matplotlib")
 
@@ -71,7 +71,7 @@ def test_python_dash_m_runs_the_walkthrough():
 
 
 def test_walkthrough_without_subcommand(capsys, monkeypatch):
-    import resample._cli as cli
+    import resample.cli.main as cli
 
     calls = []
     monkeypatch.setattr(cli, "_evaluate", lambda args, report: calls.append(("evaluate", args.csv, args.model)))

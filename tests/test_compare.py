@@ -14,7 +14,7 @@ from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.model_selection import KFold
 
 from resample import ComparisonResult, compare
-from resample._compare import five_by_two_f, five_by_two_t
+from resample._model_selection.compare import five_by_two_f, five_by_two_t
 
 Y = np.array([1.0, 2.0, 4.0, 7.0, 11.0, 16.0, 22.0, 29.0, 37.0, 46.0])
 X = np.zeros((10, 1))
@@ -203,7 +203,7 @@ def test_swapping_the_estimators_negates_the_difference():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from resample._compare import corrected_t  # noqa: E402
+from resample._model_selection.compare import corrected_t  # noqa: E402
 
 
 @settings(max_examples=50, deadline=None)

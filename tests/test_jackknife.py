@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from resample import jackknife
-from resample._jackknife import INDEX_BUDGET
+from resample._bootstrapping.jackknife import INDEX_BUDGET
 
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 samples = arrays(np.float64, st.integers(3, 40), elements=finite)

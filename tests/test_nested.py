@@ -14,7 +14,7 @@ from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.model_selection import KFold
 
 from resample import KFoldCV, NestedCVResult
-from resample._nested import nested_splits, nested_statistics
+from resample._model_selection.nested import nested_splits, nested_statistics
 
 
 def _linear_data(seed, n=30, p=3):
@@ -151,7 +151,7 @@ def test_standard_error_is_clipped_to_naive_and_sqrt_k_naive():
 
 
 def test_batched_block_residuals_match_lstsq_and_detect_singular_blocks():
-    from resample._fastpath import LeastSquaresCV, _Plan
+    from resample._linalg.least_squares import LeastSquaresCV, _Plan
 
     X, y = _linear_data(3, n=15, p=2)
     ls = LeastSquaresCV(X, y, _Plan(True, 0.0, "LinearRegression"))

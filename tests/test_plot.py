@@ -13,7 +13,7 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler  # noqa: E402
 
 from resample import KFoldCV, ValidationSetCV, bootstrap  # noqa: E402
-from resample._plot import as_error, plot_bootstrap, plot_cv_result, plot_family  # noqa: E402
+from resample._plotting import as_error, plot_bootstrap, plot_cv_result, plot_family  # noqa: E402
 from resample.datasets import load_auto  # noqa: E402
 
 

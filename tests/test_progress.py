@@ -5,7 +5,7 @@ import pytest
 from sklearn.neighbors import KNeighborsRegressor
 
 from resample import KFoldCV, LeaveOneOutCV, ValidationSetCV
-from resample._progress import check_progress
+from resample._utils.progress import check_progress
 
 pytest.importorskip("tqdm")
 

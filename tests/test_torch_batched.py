@@ -19,8 +19,8 @@ from sklearn.base import clone  # noqa: E402
 from resample import KFoldCV  # noqa: E402
 from resample.splitters import BlockedKFold  # noqa: E402
 from resample_torch import CharRNNLanguageModel, text_blocks  # noqa: E402
-from resample_torch._lm import make_layout  # noqa: E402
-from resample_torch._text import contiguous_runs  # noqa: E402
+from resample_torch.lm.model import make_layout  # noqa: E402
+from resample_torch.lm.text import contiguous_runs  # noqa: E402
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
@@ -114,7 +114,7 @@ def test_no_training_window_touches_a_validation_block_or_its_gap(n_blocks, bloc
 @pytest.mark.parametrize("cell", ["gru", "lstm", "rnn"])
 def test_fused_layers_match_autograd_reference(cell):
     """The hand-written backward of the stacked cells equals autograd's, in float64."""
-    from resample_torch._batched import _stacked_layer, _stacked_layer_reference
+    from resample_torch.lm.batched import _stacked_layer, _stacked_layer_reference
 
     gen = torch.Generator().manual_seed(0)
     K, T, B, n_in, H = 3, 7, 4, 5, 6

@@ -22,7 +22,7 @@ from resample_torch import (  # noqa: E402
     cross_val_block_log_likelihood,
     text_blocks,
 )
-from resample_torch import _lm  # noqa: E402
+from resample_torch.lm import model as _lm  # noqa: E402
 
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py

@@ -10,7 +10,7 @@ from resample_torch import (
     FrozenFeatures,
     SnapshotEnsembleClassifier,
 )
-from resample_torch._backbones import efficientnet_lite0
+from resample_torch.transfer.backbones import efficientnet_lite0
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py: one torch and BLAS thread
 
@@ -20,7 +20,7 @@ LINEAR_FREE = nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten())
 
 def _never_train(monkeypatch):
     """Fail the test if a training loop starts."""
-    import resample_torch._finetune as ft
+    import resample_torch.transfer.finetune as ft
 
     def boom(*args, **kwargs):
         raise AssertionError("training started before the bad input was caught")

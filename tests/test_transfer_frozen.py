@@ -9,7 +9,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from resample import KFoldCV
-from resample._stateless import is_stateless
+from resample._model_selection.stateless import is_stateless
 from resample_torch import FrozenFeatures
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py: one torch and BLAS thread

@@ -1,0 +1,136 @@
+"""Scoring one split, and pooling per-sample held-out values across splits.
+
+Where the metric is a mean over samples (squared error, absolute error, 0-1 loss,
+log loss) the per-sample values are kept, so that the estimate pools every held-out
+value (ISLR's CV_(k)) and later code can put intervals on them without refitting.
+Other metrics of scikit-learn's plain scorers keep the held-out predictions, so that
+a metric undefined on one sample (R^2 in LOOCV) is computed on the pooled
+predictions instead of returning NaN per split.
+"""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import is_regressor
+from sklearn.metrics import (
+    accuracy_score,
+    log_loss,
+    mean_absolute_error,
+    mean_squared_error,
+)
+
+from resample._utils.sklearn_compat import _get_response_values, scorer_parts
+
+__all__ = ["SplitScore", "score_split", "pointwise_metric", "scorer_name"]
+
+
+def _sq(y, p):
+    d = np.asarray(y, dtype=float) - np.asarray(p, dtype=float)
+    return (d**2).mean(axis=1) if d.ndim == 2 else d**2
+
+
+def _abs(y, p):
+    d = np.abs(np.asarray(y, dtype=float) - np.asarray(p, dtype=float))
+    return d.mean(axis=1) if d.ndim == 2 else d
+
+
+def _hit(y, p):
+    y, p = np.asarray(y), np.asarray(p)
+    if y.ndim == 2 and y.shape[1] == 1 and p.ndim == 1:  # a column of labels: compare row by row, not (n, n)
+        y = y[:, 0]
+    return (y == p).astype(float)
+
+
+def _log_loss_rows(y, proba, classes):
+    # As sklearn.metrics.log_loss: clip to [eps, 1 - eps], then -log p(true class).
+    # Taken per row against the fitted model's classes_, so a test set that holds a
+    # single class (every LOOCV split) is scored instead of raising.
+    proba = np.asarray(proba, dtype=float)
+    eps = np.finfo(proba.dtype).eps
+    col = np.searchsorted(classes, y)
+    col = np.clip(col, 0, len(classes) - 1)
+    known = np.asarray(classes)[col] == np.asarray(y)
+    p = np.where(known, proba[np.arange(len(proba)), col], 0.0)
+    return -np.log(np.clip(p, eps, 1 - eps))
+
+
+@dataclass(frozen=True)
+class _Pointwise:
+    loss: object  # (y_true, response) -> per-sample values of the metric
+    response: str  # the estimator method giving the response
+    name: str
+
+
+# score function -> its per-sample form. Only metrics whose value is the plain mean
+# of a per-sample quantity, and only with no extra keyword arguments.
+_POINTWISE = {
+    mean_squared_error: _Pointwise(_sq, "predict", "mean_squared_error"),
+    mean_absolute_error: _Pointwise(_abs, "predict", "mean_absolute_error"),
+    accuracy_score: _Pointwise(_hit, "predict", "accuracy"),
+    log_loss: _Pointwise(None, "predict_proba", "log_loss"),
+}
+
+
+def pointwise_metric(scorer):
+    """``(pointwise, sign)`` when ``scorer`` is a mean of per-sample values, else None."""
+    parts = scorer_parts(scorer)
+    if parts is None:
+        return None
+    func, sign, _, kwargs = parts
+    point = _POINTWISE.get(func)
+    if point is None or kwargs:
+        return None
+    return point, sign
+
+
+def scorer_name(scorer, scoring):
+    if isinstance(scoring, str):
+        return scoring
+    parts = scorer_parts(scorer)
+    if parts is not None:
+        name = getattr(parts[0], "__name__", "score").removesuffix("_score")
+        return name if parts[1] > 0 else f"neg_{name}"
+    return getattr(scoring, "__name__", None) or type(scorer).__name__
+
+
+@dataclass(frozen=True)
+class SplitScore:
+    """What scoring one split yields."""
+
+    score: float
+    values: np.ndarray | None  # per-sample values in the scorer's sign
+    predictions: np.ndarray | None  # held-out response used for scoring
+
+
+def score_split(estimator, X_test, y_test, scorer):
+    """Score a fitted estimator on one test set, keeping per-sample values if the metric allows."""
+    point = pointwise_metric(scorer)
+    if point is not None and y_test is not None:
+        pw, sign = point
+        response = getattr(estimator, pw.response)(X_test)
+        if pw.loss is None:  # log loss needs the fitted classes
+            values = _log_loss_rows(np.asarray(y_test), response, estimator.classes_)
+        else:
+            values = pw.loss(y_test, response)
+        values = sign * values
+        return SplitScore(float(values.mean()), values, np.asarray(response))
+    parts = scorer_parts(scorer)
+    if parts is not None and y_test is not None:
+        func, sign, response_method, kwargs = parts
+        pos_label = None if is_regressor(estimator) else scorer._get_pos_label()
+        response, _ = _get_response_values(estimator, X_test, response_method, pos_label=pos_label)
+        with warnings.catch_warnings():
+            if len(response) < 2:  # e.g. R^2 of one sample: NaN; the run pools instead
+                warnings.simplefilter("ignore")
+            score = sign * func(y_test, response, **kwargs)
+        return SplitScore(float(score), None, np.asarray(response))
+    if y_test is None:
+        return SplitScore(float(scorer(estimator, X_test)), None, None)
+    return SplitScore(float(scorer(estimator, X_test, y_test)), None, None)
+
+
+def pooled_score(scorer, y_pooled, predictions):
+    """The metric of a plain scorer on pooled held-out predictions."""
+    func, sign, _, kwargs = scorer_parts(scorer)
+    return float(sign * func(y_pooled, predictions, **kwargs))

@@ -1,0 +1,455 @@
+"""Input validation for every public entry point.
+
+One module owns it so that every estimator, function and command meets bad input the
+same way: at once, before any expensive work, with a message that names the
+parameter, the value received and what is allowed. Nothing here copies or changes
+the caller's data. What X may contain (NaN, text, images) defers to the wrapped
+estimator's tags.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.metrics import check_scoring as _sk_check_scoring
+from sklearn.metrics import get_scorer_names
+from sklearn.utils.validation import _num_samples
+
+from resample._utils.sklearn_compat import allows_nan
+
+__all__ = [
+    "check_estimator",
+    "check_data",
+    "check_int",
+    "check_confidence_level",
+    "check_n_splits",
+    "check_test_size",
+    "check_scoring",
+    "num_samples",
+    "check_option",
+    "check_n_resamples",
+    "check_batch",
+    "check_vectorized",
+    "check_samples",
+    "check_statistic_shape",
+    "check_pointwise",
+    "check_nested",
+    "check_compare",
+]
+
+
+def _short(value, limit=60):
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_estimator(estimator, name="estimator"):
+    """The wrapped object must have ``fit``."""
+    if not hasattr(estimator, "fit") or not callable(getattr(estimator, "fit")):
+        raise TypeError(
+            f"{name} must be an estimator with a fit method (a scikit-learn estimator, "
+            f"Pipeline or compatible object); got {_short(estimator)} of type "
+            f"{type(estimator).__name__}."
+        )
+    return estimator
+
+
+def check_int(value, name, *, low=None, high=None, what=None):
+    """An integer in ``[low, high]``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int; got {_short(value)} of type {type(value).__name__}.")
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = what or (
+            f">= {low}" if high is None else f"between {low} and {high}" if low is not None else f"<= {high}"
+        )
+        raise ValueError(f"{name}={value!r} is out of range: it must be {bounds}.")
+    return int(value)
+
+
+def check_confidence_level(level, name="confidence_level"):
+    """A confidence level strictly between 0 and 1."""
+    if isinstance(level, bool) or not isinstance(level, numbers.Real):
+        raise TypeError(f"{name} must be a float strictly between 0 and 1; got {_short(level)}.")
+    if not 0 < level < 1:
+        raise ValueError(f"{name}={level!r} is out of range: it must be strictly between 0 and 1 (e.g. 0.95).")
+    return float(level)
+
+
+def num_samples(X, name="X"):
+    try:
+        return _num_samples(X)
+    except TypeError as exc:
+        raise TypeError(f"{name} must be array-like with a first axis of samples; got {_short(X)}.") from exc
+
+
+def _requires_y(estimator):
+    from sklearn.utils import get_tags
+
+    try:
+        return bool(get_tags(estimator).target_tags.required)
+    except Exception:
+        return False
+
+
+def _is_numeric_array(a):
+    return isinstance(a, np.ndarray) and a.dtype.kind in "fc"
+
+
+def _check_finite(a, name, allow_nan):
+    """Raise if ``a`` holds NaN (unless allowed) or inf. Only numeric data is checked."""
+    if hasattr(a, "dtypes") and hasattr(a, "to_numpy"):  # pandas DataFrame / Series
+        try:
+            values = a.select_dtypes("number").to_numpy() if hasattr(a, "select_dtypes") else a.to_numpy()
+        except Exception:
+            return
+        if values.dtype.kind not in "fc":
+            values = values.astype(float, copy=False) if values.dtype.kind in "iub" else None
+        a = values
+        if a is None:
+            return
+    elif hasattr(a, "toarray") and hasattr(a, "data"):  # scipy sparse: check stored values
+        a = np.asarray(a.data)
+    elif not isinstance(a, np.ndarray):
+        try:
+            a = np.asarray(a)
+        except Exception:
+            return
+    if not _is_numeric_array(a) or a.size == 0:
+        return
+    if np.isfinite(a.sum()):  # one pass: a NaN or inf anywhere makes the sum non-finite
+        return
+    if np.isinf(a).any():
+        raise ValueError(f"{name} contains infinity; every value must be finite.")
+    if not allow_nan and np.isnan(a).any():
+        count = int(np.isnan(a).sum())
+        raise ValueError(
+            f"{name} contains NaN ({count} values), but the estimator does not accept missing values "
+            "(its allow_nan tag is False). Impute first, e.g. with sklearn.impute.SimpleImputer "
+            "in a Pipeline, or drop those rows."
+        )
+
+
+def check_data(X, y=None, groups=None, *, estimator=None, min_samples=2):
+    """Check the data of a resampling run and return the number of samples.
+
+    Lengths must agree; numeric X and y must be finite (X may hold NaN when the
+    estimator's tags allow it). Nothing is converted or copied.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_data(np.zeros((5, 2)), np.zeros(5))
+    5
+    >>> check_data(np.zeros((5, 2)), np.zeros(4))
+    Traceback (most recent call last):
+    ...
+    ValueError: X and y have different lengths: X has 5 samples, y has 4. Pass one target per row of X.
+    """
+    if X is None:
+        raise ValueError("X is None; pass the data as an array-like of shape (n_samples, ...).")
+    n = num_samples(X, "X")
+    if n < min_samples:
+        raise ValueError(f"X has {n} samples; at least {min_samples} are needed to resample.")
+    if y is None and estimator is not None and _requires_y(estimator):
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y is None; "
+            "pass the targets as fit(X, y)."
+        )
+    if y is not None:
+        n_y = num_samples(y, "y")
+        if n_y != n:
+            raise ValueError(
+                f"X and y have different lengths: X has {n} samples, y has {n_y}. Pass one target per row of X."
+            )
+        _check_finite(y, "y", allow_nan=False)
+    if groups is not None:
+        n_g = num_samples(groups, "groups")
+        if n_g != n:
+            raise ValueError(f"groups has {n_g} entries but X has {n} samples; pass one group label per row of X.")
+    _check_finite(X, "X", allow_nan=estimator is not None and allows_nan(estimator))
+    if estimator is not None:
+        _check_input_shape(X, estimator)
+    return n
+
+
+def _first_step(estimator):
+    while hasattr(estimator, "steps"):  # a Pipeline: its input is the first real step's
+        steps = [s for _, s in estimator.steps if s is not None and s != "passthrough"]
+        if not steps:
+            return None
+        estimator = steps[0]
+    return estimator
+
+
+def _check_input_shape(X, estimator):
+    """Refuse, before any fit, X of a shape or kind that a scikit-learn estimator rejects.
+
+    Only scikit-learn's own estimators are judged by their tags: their tags are
+    reliable, while other packages' estimators (a torch model on images, a text
+    model) often keep the default tags and take whatever their module takes.
+    """
+    from sklearn.preprocessing import FunctionTransformer
+    from sklearn.utils import get_tags
+
+    first = _first_step(estimator)
+    if first is None or isinstance(first, FunctionTransformer) or not type(first).__module__.startswith("sklearn."):
+        return
+    if not hasattr(X, "ndim") or not hasattr(X, "dtype") or hasattr(X, "columns"):
+        return
+    try:
+        tags = get_tags(first).input_tags
+    except Exception:
+        return
+    name = type(first).__name__
+    if not tags.two_d_array or tags.string or tags.dict:
+        return
+    if X.ndim == 1 and not tags.one_d_array:
+        raise ValueError(
+            f"X is one-dimensional (shape {X.shape}), but {name} takes a 2-D array of shape "
+            "(n_samples, n_features); for a single feature pass X.reshape(-1, 1)."
+        )
+    if X.ndim > 2 and not tags.three_d_array:
+        raise ValueError(
+            f"X has {X.ndim} dimensions (shape {X.shape}), but {name} takes a 2-D array of shape "
+            "(n_samples, n_features); flatten each sample first, e.g. X.reshape(len(X), -1)."
+        )
+    if X.dtype.kind in "USO" and not tags.categorical and X.size and isinstance(np.ravel(X)[0], str):
+        raise TypeError(
+            f"X holds text (dtype {X.dtype}), but {name} takes numbers; encode it first, e.g. with "
+            "sklearn.preprocessing.OneHotEncoder or OrdinalEncoder in a Pipeline."
+        )
+
+
+def check_n_splits(n_splits, n_samples, name="n_splits"):
+    """At least 2 splits and no more than there are samples."""
+    check_int(n_splits, name, low=2)
+    if n_splits > n_samples:
+        raise ValueError(
+            f"{name}={n_splits} is larger than the number of samples ({n_samples}); "
+            f"it must be between 2 and {n_samples}."
+        )
+    return n_splits
+
+
+def check_test_size(test_size, n_samples, name="test_size"):
+    """A fraction in (0, 1) or a count in [1, n - 1] that leaves both sides non-empty."""
+    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real):
+        raise TypeError(f"{name} must be a float in (0, 1) or an int; got {_short(test_size)}.")
+    if isinstance(test_size, numbers.Integral):
+        if not 1 <= test_size <= n_samples - 1:
+            raise ValueError(f"{name}={test_size} is out of range: as a count it must be between 1 and {n_samples - 1}.")
+        return int(test_size)
+    if not 0 < test_size < 1:
+        raise ValueError(f"{name}={test_size!r} is out of range: as a fraction it must be strictly between 0 and 1.")
+    n_test = int(np.ceil(test_size * n_samples))
+    if n_test < 1 or n_samples - n_test < 1:
+        raise ValueError(
+            f"{name}={test_size!r} of {n_samples} samples leaves {n_test} test and {n_samples - n_test} "
+            "training samples; both sides need at least one."
+        )
+    return float(test_size)
+
+
+def check_scoring(estimator, scoring, name="scoring"):
+    """Resolve ``scoring`` as scikit-learn does, with a clearer message for unknown names.
+
+    ``None`` uses the estimator's ``score``; for plain regressors and classifiers
+    whose ``score`` is scikit-learn's default this is ``"r2"`` or ``"accuracy"``,
+    resolved to that named scorer so that pooled metrics can be computed.
+    """
+    if isinstance(scoring, str) and scoring not in get_scorer_names():
+        raise ValueError(
+            f"{name}={scoring!r} is not a known scorer name. Allowed: one of "
+            "sklearn.metrics.get_scorer_names() (e.g. 'neg_mean_squared_error', 'accuracy', "
+            "'neg_log_loss', 'r2'), a callable scorer(estimator, X, y), or None."
+        )
+    if scoring is not None and not isinstance(scoring, str) and not callable(scoring):
+        raise TypeError(
+            f"{name} must be a scorer name, a callable scorer(estimator, X, y) or None; "
+            f"got {_short(scoring)} of type {type(scoring).__name__}. "
+            "Several metrics at once are not supported: run one estimator per metric."
+        )
+    if scoring is None:
+        from sklearn.base import ClassifierMixin, RegressorMixin, is_classifier, is_regressor
+
+        final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
+        score = getattr(type(final), "score", None)
+        if is_regressor(final) and score is RegressorMixin.score:
+            scoring = "r2"
+        elif is_classifier(final) and score is ClassifierMixin.score:
+            scoring = "accuracy"
+        elif score is None:
+            raise TypeError(
+                f"{name}=None needs an estimator with a score method; "
+                f"{type(estimator).__name__} has none. Pass scoring= explicitly."
+            )
+    return _sk_check_scoring(estimator, scoring=scoring)
+
+
+# --- bootstrap and jackknife of a statistic --------------------------------------
+# (checks used by resample._bootstrapping.bootstrap, resample._bootstrapping.jackknife and the bootstrap
+# estimators; kept here so that every entry point words its messages alike)
+
+
+def check_option(value, name, options):
+    """``value`` must be one of ``options`` (a mapping or a collection of names)."""
+    if not isinstance(value, str) or value not in options:
+        allowed = ", ".join(repr(o) for o in options)
+        raise ValueError(f"{name}={_short(value)} is not allowed: it must be one of {allowed}.")
+    return value
+
+
+def check_n_resamples(n_resamples, *, previous=0, name="n_resamples"):
+    """At least one resample, or none when ``previous`` resamples are passed back in."""
+    check_int(n_resamples, name, low=0)
+    if n_resamples < 1 and previous < 1:
+        raise ValueError(
+            f"{name}={n_resamples} is out of range: it must be >= 1 "
+            "(0 is allowed only when a bootstrap_result with resamples is passed back in)."
+        )
+    return int(n_resamples)
+
+
+def check_batch(batch, name="batch"):
+    """None (chosen automatically) or a positive int."""
+    if batch is None:
+        return None
+    return check_int(batch, name, low=1)
+
+
+def check_vectorized(vectorized, statistic, name="vectorized"):
+    """True, False, or None (True when ``statistic`` takes an ``axis`` argument)."""
+    if vectorized not in (True, False, None):
+        raise ValueError(f"{name}={_short(vectorized)} is not allowed: it must be True, False or None.")
+    if not callable(statistic):
+        raise TypeError(f"statistic must be callable; got {_short(statistic)} of type {type(statistic).__name__}.")
+    if vectorized is None:
+        import inspect
+
+        try:
+            vectorized = "axis" in inspect.signature(statistic).parameters
+        except (TypeError, ValueError):  # builtins without a signature
+            vectorized = False
+    return bool(vectorized)
+
+
+def check_samples(data, *, paired, axis=0, min_samples=2, name="data"):
+    """A sequence of numeric samples, observations along ``axis``, moved to the last axis.
+
+    Returns a list of float or integer arrays (the caller's arrays are not changed;
+    ``np.moveaxis`` returns views). Paired samples must have equal lengths.
+    """
+    if isinstance(data, np.ndarray) or not hasattr(data, "__len__") or isinstance(data, str):
+        raise TypeError(
+            f"{name} must be a sequence of samples, e.g. (x,) for one sample or (x, y) for two; "
+            f"got {_short(data)} of type {type(data).__name__}."
+        )
+    if len(data) == 0:
+        raise ValueError(f"{name} is empty; it must hold at least one sample, e.g. (x,).")
+    if paired not in (True, False):
+        raise ValueError(f"paired={_short(paired)} is not allowed: it must be True or False.")
+    check_int(axis, "axis")
+    samples = []
+    for j, sample in enumerate(data):
+        a = np.asarray(sample)
+        if a.dtype.kind not in "biuf":
+            raise TypeError(
+                f"{name}[{j}] must be numeric (bool, integer or float); got dtype {a.dtype}. "
+                "Encode categories as numbers first."
+            )
+        if a.ndim == 0:
+            raise ValueError(f"{name}[{j}] is a scalar; each sample must be an array of observations along axis={axis}.")
+        if not -a.ndim <= axis < a.ndim:
+            raise ValueError(f"axis={axis} is out of range for {name}[{j}] with {a.ndim} dimension(s).")
+        a = np.moveaxis(a, axis, -1)
+        if a.shape[-1] < min_samples:
+            raise ValueError(
+                f"{name}[{j}] has {a.shape[-1]} observation(s) along axis={axis}; at least {min_samples} are needed."
+            )
+        if a.dtype.kind == "f" and not np.isfinite(a).all():
+            raise ValueError(f"{name}[{j}] contains NaN or infinity; every observation must be finite.")
+        samples.append(a)
+    if paired:
+        lengths = [s.shape[-1] for s in samples]
+        if len(set(lengths)) > 1:
+            raise ValueError(
+                f"paired=True needs samples of equal length, one observation of each per unit; got lengths {lengths}."
+            )
+    return samples
+
+
+def check_statistic_shape(value, expected, what):
+    """The statistic returned an array of ``expected`` shape for ``what``."""
+    value = np.asarray(value)
+    if value.shape != tuple(expected):
+        raise ValueError(
+            f"statistic returned shape {value.shape} for {what}; expected {tuple(expected)}. "
+            "A vectorized statistic must reduce the last axis (axis=-1) of each sample and keep the others."
+        )
+    if value.dtype.kind not in "biuf":
+        raise TypeError(f"statistic returned dtype {value.dtype} for {what}; it must return real numbers.")
+    return value
+
+
+# --- honest intervals and model comparison ----------------------------------------
+# (checks used by the nested interval of KFoldCV and by resample.compare)
+
+_POINTWISE_NAMES = "'neg_mean_squared_error', 'neg_mean_absolute_error', 'accuracy' or 'neg_log_loss'"
+
+
+def check_pointwise(scorer, scoring, y, what):
+    """The metric must be a mean of per-sample values, and there must be a target."""
+    from resample._model_selection.scoring import pointwise_metric
+
+    if y is None:
+        raise ValueError(f"{what} needs a target: got y=None.")
+    if pointwise_metric(scorer) is None:
+        raise ValueError(
+            f"{what} needs a metric that is a mean of per-sample values ({_POINTWISE_NAMES}); "
+            f"got scoring={_short(scoring)}."
+        )
+
+
+def check_nested(n_splits, cv, scorer, scoring, y, n_samples):
+    """``interval="nested"`` of KFoldCV: its own k-fold partitions, K >= 3, a per-sample metric."""
+    if cv is not None:
+        raise ValueError(
+            f"interval='nested' draws its own random k-fold partitions, so it cannot use cv={_short(cv)}; "
+            "pass n_splits (and n_repeats) instead, or use interval='naive'."
+        )
+    if n_splits < 3:
+        raise ValueError(
+            f"interval='nested' needs n_splits >= 3 (its inner fits leave out two folds); got n_splits={n_splits}."
+        )
+    check_pointwise(scorer, scoring, y, "interval='nested'")
+    if n_samples < 2 * n_splits:
+        raise ValueError(
+            f"interval='nested' needs at least 2 samples per fold: n_samples={n_samples} is fewer than "
+            f"2 * n_splits = {2 * n_splits}."
+        )
+
+
+def check_compare(method, methods, cv, n_repeats):
+    """``method``, ``cv`` and ``n_repeats`` of :func:`resample.compare`, and that they fit together."""
+    check_option(method, "method", methods)
+    check_int(n_repeats, "n_repeats", low=1)
+    if isinstance(cv, str):
+        if cv != "5x2":
+            raise ValueError(f"cv={cv!r} is not allowed: as a string it must be '5x2' (five repeats of 2-fold CV).")
+    elif cv is not None and not isinstance(cv, numbers.Integral) and not hasattr(cv, "split"):
+        if not hasattr(cv, "__iter__"):
+            raise TypeError(
+                f"cv must be None, an int (number of folds), '5x2', a splitter or an iterable of "
+                f"(train, test) index pairs; got {_short(cv)} of type {type(cv).__name__}."
+            )
+    if isinstance(cv, numbers.Integral):  # check_int refuses a bool
+        check_int(cv, "cv", low=2)
+    if method.startswith("5x2cv") and cv not in (None, "5x2"):
+        raise ValueError(
+            f"method={method!r} is defined on five repeats of 2-fold CV; pass cv='5x2' (or leave cv=None), "
+            f"not cv={_short(cv)}."
+        )
+    if method == "nested" and cv is not None and not isinstance(cv, numbers.Integral):
+        raise ValueError(
+            f"method='nested' draws its own random k-fold partitions; pass cv as the number of folds (>= 3), "
+            f"not cv={_short(cv)}."
+        )

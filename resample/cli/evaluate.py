@@ -1,0 +1,493 @@
+"""``resample evaluate``: test-error estimates of a model family by every method, as text and a report."""
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from resample.cli.data import check_columns, check_numeric, check_target, drop_missing, infer_task, numeric_columns, read_table
+from resample.cli.specs import MODELS, UsageError, parse_model
+
+__all__ = ["EVAL_METHODS", "EvaluateOutcome", "run_evaluate", "format_evaluate", "evaluate_report"]
+
+#: Scorers the bootstrap .632+ can combine (a mean of a per-sample loss with a no-information rate).
+_BOOTSTRAP_SCORINGS = ("neg_mean_squared_error", "accuracy", "neg_log_loss")
+
+#: Short names of the errors in the tables (the scorer's own name otherwise).
+_SHORT = {
+    "neg_mean_squared_error": "MSE",
+    "neg_root_mean_squared_error": "RMSE",
+    "neg_mean_absolute_error": "MAE",
+    "neg_log_loss": "log loss",
+    "accuracy": "error rate",
+}
+
+
+@dataclass(frozen=True)
+class EvalMethod:
+    """One row of the method table: how to build its CV estimator and how to name it."""
+
+    key: str
+    title: Callable
+    make: Callable
+    refits: bool = False  # always refits: use the family's numerically safer equivalents
+
+
+def _validation(est, args, common, seed):
+    from resample._model_selection.cv import ValidationSetCV
+
+    return ValidationSetCV(est, test_size=0.5, n_repeats=args.repeats, random_state=seed, **common)
+
+
+def _loocv(est, args, common, seed):
+    from resample._model_selection.cv import LeaveOneOutCV
+
+    return LeaveOneOutCV(est, **common)
+
+
+def _kfold(est, args, common, seed):
+    from resample._model_selection.cv import KFoldCV
+
+    return KFoldCV(est, n_splits=args.k, shuffle=True, random_state=seed, **common)
+
+
+def _bootstrap632(est, args, common, seed):
+    from resample._model_selection.bootstrap_cv import BootstrapCV
+
+    return BootstrapCV(est, n_resamples=args.n_resamples, method=".632+", random_state=seed, **common)
+
+
+EVAL_METHODS = {
+    "validation": EvalMethod(
+        "validation", lambda a: f"validation set: {a.repeats} random halves (seed {a.seed}), averaged", _validation
+    ),
+    "loocv": EvalMethod("loocv", lambda a: "LOOCV: leave-one-out cross-validation", _loocv),
+    "kfold": EvalMethod("kfold", lambda a: f"{a.k}-fold CV: one shuffle (seed {a.seed})", _kfold),
+    "bootstrap": EvalMethod(
+        "bootstrap", lambda a: f"bootstrap .632+: {a.n_resamples} resamples (seed {a.seed})", _bootstrap632,
+        refits=True,
+    ),
+}
+
+
+@dataclass
+class EvaluateOutcome:
+    """Everything ``evaluate`` computed, for the text table and the report."""
+
+    source: str
+    n_rows: int
+    target: str
+    features: list
+    family: object
+    scoring: str
+    confidence: float
+    titles: dict
+    results: dict  # method key -> list of CVResult, one per model
+    choices: dict  # method key -> OneStandardErrorChoice or None
+    kfold_runs: list = field(default_factory=list)  # extra k-fold runs: lists of CVResult
+    notes: list = field(default_factory=list)
+    bundled: bool = False
+
+    @property
+    def error_name(self):
+        return _SHORT.get(self.scoring, self.scoring)
+
+    def describe_model(self):
+        fam = self.family
+        feats = ", ".join(self.features)
+        if fam.kind.name == "poly" and fam.task == "regression":
+            inner = f"poly({feats}, d)" if len(fam.values) > 1 else f"poly({feats}, {fam.values[0]})"
+        elif fam.kind.param is not None and len(fam.values) > 1:
+            inner = f"{fam.kind.name}({feats}; {fam.kind.param})"
+        else:
+            inner = f"{fam.kind.name}({feats})" if fam.kind.param is None else f"{fam.kind.name}({feats}; {fam.label(fam.values[0])})"
+        return f"{self.target} ~ {inner}"
+
+    def describe_values(self):
+        fam = self.family
+        if fam.kind.param is None or len(fam.values) == 1:
+            return ""
+        vals = [v for v in fam.values]
+        if fam.kind.integer and vals == list(range(vals[0], vals[-1] + 1)):
+            return f"{fam.kind.param} = {vals[0]}..{vals[-1]}"
+        return f"{fam.kind.param} in {{{', '.join(f'{v:g}' if isinstance(v, float) else str(v) for v in vals)}}}"
+
+
+def _load(args, warn):
+    from resample.datasets import load_auto
+
+    if args.csv is None:
+        table, source, bundled = load_auto(), "ISLR's Auto data (bundled)", True
+        args.target = args.target or "mpg"
+        if args.features is None:
+            args.features = ["horsepower"]
+        args.model = args.model or "poly:1..10"
+    else:
+        table, source, bundled = read_table(args.csv), repr(args.csv), False
+        if args.target is None:
+            raise UsageError(f"--target is required with a CSV file: name the column to predict; the columns of {source} are: "
+                             f"{', '.join(map(str, table.columns))}.")
+        args.model = args.model or "linear"
+    check_columns(table, [args.target], "--target", source)
+    if args.features is None:
+        others = [c for c in table.columns if c != args.target]
+        numeric = [c for c in numeric_columns(table) if c != args.target]
+        left_out = [c for c in others if c not in numeric]
+        if not numeric:
+            raise UsageError(f"{source} has no numeric column besides --target {args.target!r}; pass --features.")
+        if left_out:
+            warn(f"left out non-numeric columns {', '.join(map(str, left_out))}; pass --features to choose the predictors")
+        args.features = numeric
+    else:
+        check_columns(table, args.features, "--features", source)
+        if args.target in args.features:
+            raise UsageError(f"--features includes the target {args.target!r}; a model cannot use the column it predicts.")
+        if len(set(args.features)) != len(args.features):
+            raise UsageError(f"--features names a column twice: {' '.join(args.features)}.")
+        check_numeric(table, args.features, "--features", source)
+    return table, source, bundled
+
+
+def _check_scoring(args, task):
+    from sklearn.metrics import get_scorer_names
+
+    if args.scoring is None:
+        return "neg_mean_squared_error" if task == "regression" else "accuracy"
+    if args.scoring not in get_scorer_names():
+        raise UsageError(
+            f"--scoring {args.scoring!r} is not a scikit-learn scorer name; e.g. neg_mean_squared_error, "
+            "neg_mean_absolute_error, r2, accuracy, neg_log_loss, roc_auc (all: sklearn.metrics.get_scorer_names())."
+        )
+    return args.scoring
+
+
+def _methods(args, scoring, warn):
+    chosen = list(dict.fromkeys(args.method)) if args.method else list(EVAL_METHODS)
+    if "bootstrap" in chosen and scoring not in _BOOTSTRAP_SCORINGS:
+        if args.method:
+            raise UsageError(
+                f"--method bootstrap (.632+) needs a loss with a no-information rate: --scoring one of "
+                f"{', '.join(_BOOTSTRAP_SCORINGS)}; got {scoring!r}. Drop bootstrap from --method or change --scoring."
+            )
+        warn(f"bootstrap .632+ left out: it is not defined for --scoring {scoring}")
+        chosen.remove("bootstrap")
+    return chosen
+
+
+def _fit(cv, X, y, notes):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            cv.fit(X, y)
+        except ValueError as exc:  # bad input found by the library's own checks
+            raise UsageError(str(exc)) from exc
+    for w in caught:
+        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning)):
+            continue
+        text = str(w.message).split(";")[0].split(". ")[0]
+        name = w.category.__name__
+        msg = f"{name}: {text}"
+        if msg not in notes:
+            notes.append(msg)
+    return cv.result_
+
+
+def run_evaluate(args, warn):
+    """Load, check, fit every method on every model; returns an :class:`EvaluateOutcome`."""
+    from resample._model_selection.selection import select_one_standard_error
+
+    table, source, bundled = _load(args, warn)
+    target_task = infer_task(table[args.target], "auto", ())
+    task = None if args.task == "auto" else args.task
+    name = args.model.partition(":")[0].strip()
+    if args.simpler is not None and name in MODELS:
+        raise UsageError(f"--simpler is for dotted-path models; {name} knows that a "
+                         f"{MODELS[name].simpler} {MODELS[name].param} is simpler.")
+    family = parse_model(args.model, task=task, simpler=args.simpler, default_task=target_task)
+    table = drop_missing(table, [args.target, *args.features], warn)
+    check_target(table[args.target], args.target, family.task, source)
+    if family.task == "regression" and args.task == "auto" and table[args.target].nunique() == 2:
+        warn(f"--target {args.target!r} holds two values and is treated as a number (regression); "
+             "for classes pass --task classification or --model logistic")
+    scoring = _check_scoring(args, family.task)
+    methods = _methods(args, scoring, warn)
+    n = len(table)
+    if "kfold" in methods and not 2 <= args.k <= n:
+        raise UsageError(f"--k {args.k} is out of range: k-fold needs between 2 and {n} folds (the rows of the data).")
+    X, y = table[list(args.features)], table[args.target]
+    runs = args.kfold_runs or (9 if bundled else 1)
+    common = dict(scoring=scoring, refit=False, n_jobs=args.n_jobs, progress=args.progress)
+    notes = []
+    results, choices = {}, {}
+    for key in methods:
+        method = EVAL_METHODS[key]
+        models = family.refit_estimators if (method.refits and family.refit_estimators) else family.estimators
+        if models is family.refit_estimators:
+            notes.append(f"{EVAL_METHODS[key].title(args).split(':')[0]} refits the polynomial on standardized "
+                         "features: the same model, but LinearRegression's solver loses the raw powers")
+        results[key] = [_fit(method.make(est, args, common, args.seed), X, y, notes) for est in models]
+        if len(family.values) > 1:
+            choices[key] = select_one_standard_error(results[key], values=list(family.values), simpler=family.kind.simpler)
+        else:
+            choices[key] = None
+    extra = []
+    if "kfold" in methods and runs > 1:
+        seeds = np.random.default_rng(args.seed).integers(0, 2**31 - 1, size=runs - 1)
+        for s in seeds:
+            extra.append([_fit(_kfold(est, args, common, int(s)), X, y, notes) for est in family.estimators])
+    for res in results.values():
+        for r in res:
+            for note in r.notes:
+                if any(t in note for t in ("stateless steps", "fold models fitted", "estimate from")) or note in notes:
+                    continue
+                if "The closed form reports exact least squares" in note:
+                    note = ("closed form: the raw polynomial design is ill-conditioned; the exact least-squares "
+                            "numbers are reported (ISLR's), which LinearRegression's own solver would miss")
+                    if note in notes:
+                        continue
+                notes.append(note)
+    notes = [n for n in notes if not n.startswith("ShortcutWarning")]
+    return EvaluateOutcome(
+        source=source, n_rows=n, target=args.target, features=list(args.features), family=family, scoring=scoring,
+        confidence=args.confidence, titles={k: EVAL_METHODS[k].title(args) for k in methods}, results=results,
+        choices=choices, kfold_runs=extra, notes=notes, bundled=bundled,
+    )
+
+
+# ------------------------------------------------------------------ text
+
+
+def _to_error(scoring):
+    from resample._plotting import as_error
+
+    return as_error(scoring)[0]
+
+
+def _decimals(values):
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v) and v != 0]
+    if not finite:
+        return 2
+    return int(min(6, max(2, -math.floor(math.log10(min(finite))) + 1)))
+
+
+def _row_numbers(result, scoring, level):
+    from resample._model_selection.results import normal_interval
+
+    f = _to_error(scoring)
+    est = f(result.estimate)
+    se = result.standard_error
+    low, high = sorted((f(v) for v in normal_interval(result.estimate, se, level)))
+    return est, se, low, high
+
+
+def _table_rows(outcome, key):
+    """Rows ``[label, estimate, se, interval]`` of one method, formatted, and the chosen row."""
+    level = outcome.confidence
+    nums = [_row_numbers(r, outcome.scoring, level) for r in outcome.results[key]]
+    d = _decimals([x[1] for x in nums])
+    rows = []
+    for value, (est, se, low, high) in zip(outcome.family.values, nums):
+        label = outcome.family.label(value).split("=", 1)[-1] if outcome.family.kind.param else outcome.family.kind.name
+        se_text = f"{se:.{d}f}" if math.isfinite(se) else "n/a"
+        interval = f"[{low:.{d}f}, {high:.{d}f}]" if math.isfinite(se) else "n/a"
+        rows.append([label, f"{est:.{d}f}", se_text, interval])
+    choice = outcome.choices.get(key)
+    return rows, (choice.index if choice is not None else None)
+
+
+def _choice_text(outcome, key):
+    choice = outcome.choices.get(key)
+    if choice is None:
+        return ""
+    f = _to_error(outcome.scoring)
+    fam = outcome.family
+    best = f(choice.estimates[choice.best_index])
+    limit = f(choice.threshold)
+    d = _decimals(list(choice.standard_errors))
+    word = "at most" if outcome.scoring.startswith("neg_") or outcome.scoring == "accuracy" else "at least"
+    def label(v):
+        return fam.label(v).replace("=", " ")
+
+    return (
+        f"one-standard-error rule: {label(choice.value)} (best: {label(choice.best_value)} with "
+        f"{outcome.error_name} {best:.{d}f}; within one SE: {outcome.error_name} {word} {limit:.{d}f}; "
+        f"{fam.kind.simpler} {fam.kind.param} is simpler)"
+    )
+
+
+def _single_rows(outcome):
+    rows = []
+    for key, res in outcome.results.items():
+        est, se, low, high = _row_numbers(res[0], outcome.scoring, outcome.confidence)
+        d = _decimals([se])
+        se_text = f"{se:.{d}f}" if math.isfinite(se) else "n/a"
+        interval = f"[{low:.{d}f}, {high:.{d}f}]" if math.isfinite(se) else "n/a"
+        rows.append([outcome.titles[key], f"{est:.{d}f}", se_text, interval])
+    return rows
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _text_table(header, rows, mark=None, indent="  "):
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    numeric = all(_is_number(r[0]) for r in rows)
+    lines = []
+    for j, r in enumerate([header, *rows]):
+        cells = [str(c).ljust(widths[0]) if i == 0 and not numeric else str(c).rjust(widths[i]) for i, c in enumerate(r)]
+        flag = "  <- one-SE choice" if mark is not None and j - 1 == mark else ""
+        lines.append(indent + "  ".join(cells) + flag)
+    return "\n".join(lines)
+
+
+def _headline(outcome):
+    values = outcome.describe_values()
+    return f"Estimated test {outcome.error_name} of {outcome.describe_model()}" + (f", {values}" if values else "")
+
+
+def _level_text(outcome):
+    return f"{outcome.confidence:.0%} interval"
+
+
+def format_evaluate(outcome):
+    """The printed report of ``resample evaluate``."""
+    fam = outcome.family
+    lines = [
+        _headline(outcome),
+        f"data: {outcome.source}, {outcome.n_rows} rows; target {outcome.target} ({fam.task}); "
+        f"features: {', '.join(outcome.features)}",
+        "standard errors are naive (they ignore that training sets overlap); "
+        f"intervals: estimate -/+ z * SE",
+    ]
+    err = outcome.error_name
+    if len(fam.values) == 1:
+        lines.append("")
+        lines.append(_text_table(["method", err, "SE", _level_text(outcome)], _single_rows(outcome)))
+    else:
+        for key in outcome.results:
+            rows, mark = _table_rows(outcome, key)
+            lines += ["", outcome.titles[key]]
+            lines.append(_text_table([fam.kind.param, err, "SE", _level_text(outcome)], rows, mark))
+            lines.append("  " + _choice_text(outcome, key))
+    if outcome.bundled and fam.kind.name == "poly":
+        lines += ["", "ISLR's LOOCV figures for d = 1..5: 24.23, 19.25, 19.33, 19.42, 19.03 (section 5.3.2)"]
+    if outcome.notes:
+        lines += ["", "notes:"] + [f"  - {n}" for n in outcome.notes]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ report
+
+
+def _figures(outcome):
+    """(figure, caption) pairs for the report."""
+    from resample._plotting import METHOD_COLORS, _repeat_estimates, as_error, import_pyplot, plot_family
+
+    plt = import_pyplot()
+    fam = outcome.family
+    flex = fam.flexibility()
+    kw = dict(values=list(fam.values), simpler=fam.kind.simpler, flexibility=flex, xlabel=fam.kind.xlabel,
+              xscale=fam.kind.xscale)
+    figs = []
+    if len(fam.values) == 1:
+        keys = list(outcome.results)
+        fig, axes = plt.subplots(1, len(keys), figsize=(4.2 * len(keys), 3.6), layout="constrained", squeeze=False)
+        for ax, key in zip(axes[0], keys):
+            outcome.results[key][0].plot(ax=ax)
+            ax.set_title(outcome.titles[key].split(":")[0])
+        figs.append((fig, f"Score of every split, with the estimate (black) and its naive {_level_text(outcome)} "
+                          f"(shaded), for {outcome.describe_model()}."))
+        return figs
+    to_error, ylabel = as_error(outcome.scoring)
+
+    keys = list(outcome.results)
+    ncols = min(len(keys), 2)
+    nrows = math.ceil(len(keys) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.7 * nrows), layout="constrained",
+                             sharey=True, squeeze=False)
+    for ax, key in zip(axes.flat, keys):
+        plot_family(outcome.results[key], ax=ax, label="estimate ± 1 SE", **kw)
+        ax.set_title(outcome.titles[key].split(":")[0], fontsize="medium")
+        ax.legend(fontsize="small", loc="upper right")
+    for ax in list(axes.flat)[len(keys):]:
+        ax.set_visible(False)
+    for ax in axes[:, 1:].flat:
+        ax.set_ylabel("")
+    figs.append((fig, "Estimated test error of every model by each method, with a band of one standard error. "
+                      "The circle marks the lowest estimate; the star marks the choice of the one-standard-error rule "
+                      "(the simplest model within one SE of the lowest)."))
+
+    if "validation" in outcome.results:
+        res = outcome.results["validation"]
+        per = np.array([np.atleast_1d(to_error(_repeat_estimates(r))) for r in res])  # models x repeats
+        color = METHOD_COLORS["validation set"]
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained", sharey=True)
+        order = np.argsort(flex)
+        x = np.asarray(flex)[order]
+        a1.plot(x, per[order, 0], "-o", color=color, ms=4)
+        a1.set_title("one random split in half", fontsize="medium")
+        cmap = plt.get_cmap("tab10")
+        for j in range(per.shape[1]):
+            a2.plot(x, per[order, j], "-", color=cmap(j % 10), lw=1.2)
+        a2.set_title(f"{per.shape[1]} random splits in half", fontsize="medium")
+        for a in (a1, a2):
+            a.set_xscale(fam.kind.xscale)
+            a.set_xlabel(fam.kind.xlabel)
+            a.grid(True, alpha=0.3)
+            if fam.kind.xscale == "linear" and len(x) <= 25:
+                a.set_xticks(np.unique(x))
+        a1.set_ylabel(ylabel)
+        figs.append((fig, "The validation-set approach (ISLR Figure 5.2): left, the estimate from one random half; "
+                          "right, from several, which disagree: one split is a noisy estimate."))
+
+    if "loocv" in outcome.results and "kfold" in outcome.results:
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained", sharey=True)
+        plot_family(outcome.results["loocv"], ax=a1, band=False, mark_choice=False, **kw)
+        a1.set_title("LOOCV", fontsize="medium")
+        runs = [outcome.results["kfold"], *outcome.kfold_runs]
+        cmap = plt.get_cmap("tab10")
+        for j, run in enumerate(runs):
+            plot_family(run, ax=a2, band=False, mark_choice=False, color=cmap(j % 10), **kw)
+        for line in a2.lines:
+            line.set_marker("")
+        a2.set_title(f"{len(runs)} runs of {outcome.titles['kfold'].split(':')[0]}, other shuffles", fontsize="medium")
+        a2.set_ylabel("")
+        figs.append((fig, "LOOCV against k-fold CV (ISLR Figure 5.4): LOOCV is deterministic; each k-fold run "
+                          "shuffles the rows differently, and the runs differ little."))
+    return figs
+
+
+def evaluate_report(outcome, report):
+    """Add the evaluate section (tables, figures, notes) to a :class:`~resample.cli.report.Report`."""
+    fam = outcome.family
+    report.heading(_headline(outcome))
+    report.paragraph(
+        f"Data: {outcome.source}, {outcome.n_rows} rows. Target: {outcome.target} ({fam.task}). "
+        f"Features: {', '.join(outcome.features)}. Model: {fam.spec}, {fam.description()}. "
+        f"Score: {outcome.scoring}, shown as {outcome.error_name}."
+    )
+    report.paragraph(
+        "Standard errors are naive: they treat the splits as independent, which they are not, so the "
+        f"{outcome.confidence:.0%} intervals (estimate ± z·SE) tend to be too narrow.", cls="note",
+    )
+    for fig, caption in _figures(outcome):
+        report.figure(fig, caption)
+    err = outcome.error_name
+    if len(fam.values) == 1:
+        report.table(["method", err, "SE", _level_text(outcome)], _single_rows(outcome))
+    else:
+        for key in outcome.results:
+            rows, mark = _table_rows(outcome, key)
+            report.heading(outcome.titles[key], level=3)
+            report.table([fam.kind.param, err, "SE", _level_text(outcome)], rows, highlight=mark)
+            report.paragraph(_choice_text(outcome, key), cls="note")
+    if outcome.notes:
+        report.heading("Notes", level=3)
+        report.notes(outcome.notes)

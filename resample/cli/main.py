@@ -1,0 +1,234 @@
+"""The ``resample`` command: estimates of test error and bootstrap intervals from a CSV file.
+
+::
+
+    resample                                  # the ISLR chapter 5 walk-through on the bundled data
+    resample evaluate [CSV] --target COL [--features COL ...] --model SPEC [--method ...] [--report DIR]
+    resample bootstrap [CSV] --statistic SPEC [--columns COL ...] [--report DIR]
+
+Without a CSV file ``evaluate`` runs on ISLR's Auto data (``mpg ~ poly(horsepower, d)``,
+d = 1..10: Figures 5.2 and 5.4) and ``bootstrap`` on the Portfolio data (the weight
+alpha: Figure 5.10). Mistakes in the command line or the file give a message and exit
+status 2.
+"""
+
+import argparse
+import shlex
+import sys
+import textwrap
+import warnings
+
+from resample.cli.specs import MODELS, STATISTICS, UsageError
+from resample._utils.checks import check_confidence_level, check_int
+from resample.cli.bootstrap import INTERVAL_METHODS, bootstrap_report, format_bootstrap, run_bootstrap
+from resample.cli.evaluate import EVAL_METHODS, evaluate_report, format_evaluate, run_evaluate
+
+__all__ = ["main", "build_parser"]
+
+PROG = "resample"
+
+
+def _argument(convert, what, check):
+    """An argparse ``type=``: convert the text, then check it with the core's validators."""
+
+    def parse(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        try:
+            return check(value)
+        except (ValueError, TypeError) as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+_positive_int = _argument(int, "an integer", lambda v: check_int(v, "value", low=1, what="at least 1"))
+_level = _argument(float, "a number", lambda v: check_confidence_level(v, "value"))
+_seed = _argument(
+    int, "a non-negative integer", lambda v: check_int(v, "value", low=0, what="non-negative (seeds are non-negative integers)")
+)
+
+
+def _columns(values):
+    """``--features a b`` and ``--features a,b`` both work."""
+    if values is None:
+        return None
+    out = []
+    for v in values:
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return out
+
+
+def _common(p):
+    p.add_argument("--seed", type=_seed, default=1, help="seed of every random split and resample (default: 1)")
+    p.add_argument("--confidence", type=_level, default=0.95, metavar="LEVEL",
+                   help="confidence level of the intervals (default: 0.95)")
+    p.add_argument("--report", metavar="DIR", help="also write DIR/index.html: tables and figures in one self-contained page")
+    p.add_argument("--progress", action="store_true", help="show progress bars on stderr")
+
+
+def build_parser():
+    models = ", ".join(f"{k}" for k in MODELS)
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=textwrap.fill(
+            "Estimate how well a model predicts new data (validation set, LOOCV, k-fold, bootstrap .632+) "
+            "and how uncertain a statistic is (bootstrap intervals). With no subcommand: the ISLR chapter 5 "
+            "walk-through on the bundled data.", 79),
+        epilog="Examples:\n  resample evaluate\n  resample evaluate cars.csv --target mpg --features horsepower "
+        "--model poly:1..10\n  resample evaluate --model knn:1..30 --method kfold loocv --report out\n"
+        "  resample bootstrap returns.csv --statistic alpha --columns X Y\n"
+        "  resample bootstrap --statistic quantile:0.9 --columns Y",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from resample import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--report", metavar="DIR", dest="top_report",
+                        help="write DIR/index.html with every figure (also after a subcommand)")
+    sub = parser.add_subparsers(dest="command", metavar="{evaluate,bootstrap}")
+
+    ev = sub.add_parser(
+        "evaluate",
+        help="estimate the test error of a model or a family of models",
+        description=textwrap.fill(
+            "Estimate the test error of a model, or of a family of models indexed by a flexibility "
+            "parameter, by the validation-set approach, LOOCV, k-fold CV and the bootstrap .632+, and mark the "
+            "choice of the one-standard-error rule. Without CSV: ISLR's Auto data, mpg ~ poly(horsepower, 1..10).",
+            79),
+        epilog=f"Models (--model NAME[:[PARAM=]VALUES]): {models}, or a dotted class path.\n"
+        "  poly:1..10               polynomial degree 1 to 10 (logistic with polynomial terms for classes)\n"
+        "  ridge:alpha=0.1..100     ten penalties, log-spaced, on standardized features\n"
+        "  knn:1..50                K nearest neighbours, K = 1..50\n"
+        "  logistic, logistic:1..4  logistic regression (with polynomial terms)\n"
+        "  sklearn.tree.DecisionTreeRegressor:max_depth=1..8   any estimator class and one parameter",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ev.add_argument("csv", nargs="?", metavar="CSV", help="a CSV file with a header row (default: the bundled Auto data)")
+    ev.add_argument("--target", metavar="COL", help="the column to predict (default on Auto: mpg)")
+    ev.add_argument("--features", nargs="+", metavar="COL",
+                    help="predictor columns (default: horsepower on Auto; every other numeric column of a CSV)")
+    ev.add_argument("--model", metavar="SPEC", help="a model or family (default: poly:1..10 on Auto, linear on a CSV)")
+    ev.add_argument("--method", nargs="+", choices=list(EVAL_METHODS), metavar="METHOD",
+                    help=f"which estimates, of {', '.join(EVAL_METHODS)} (default: all)")
+    ev.add_argument("--k", type=_positive_int, default=10, help="folds of k-fold CV (default: 10)")
+    ev.add_argument("--repeats", type=_positive_int, default=10,
+                    help="random halves averaged by the validation-set approach (default: 10)")
+    ev.add_argument("--kfold-runs", type=_positive_int, default=None, metavar="R",
+                    help="k-fold runs with other shuffles, drawn in the report (default: 9 on Auto, else 1)")
+    ev.add_argument("--n-resamples", type=_positive_int, default=200, help="bootstrap .632+ fits (default: 200)")
+    ev.add_argument("--scoring", metavar="NAME",
+                    help="a scikit-learn scorer name (default: neg_mean_squared_error; accuracy for classes)")
+    ev.add_argument("--task", choices=["auto", "regression", "classification"], default="auto",
+                    help="what the target is (default: classes when it is not numeric or the model is logistic)")
+    ev.add_argument("--simpler", choices=["lower", "higher"], default=None,
+                    help="for a dotted-path model: which direction of its parameter is simpler (default: lower)")
+    ev.add_argument("--n-jobs", type=int, default=None, metavar="N", help="parallel fits through joblib (-1: all cores)")
+    _common(ev)
+
+    bs = sub.add_parser(
+        "bootstrap",
+        help="bootstrap a column statistic: standard error, bias and intervals",
+        description="Bootstrap a statistic of one or two columns: its standard error, bias and a confidence "
+        "interval by every method (percentile, basic, normal, BCa, studentized). Without CSV: ISLR's "
+        "Portfolio data and the weight alpha.",
+        epilog="Statistics (--statistic): "
+        + "; ".join(f"{k}: {v.describe}" for k, v in STATISTICS.items()),
+    )
+    bs.add_argument("csv", nargs="?", metavar="CSV", help="a CSV file with a header row (default: the bundled Portfolio data)")
+    bs.add_argument("--statistic", metavar="SPEC", default=None,
+                    help="mean, median, std, quantile:Q, corr or alpha (default: alpha on Portfolio, mean on a CSV)")
+    bs.add_argument("--columns", nargs="+", metavar="COL", help="the column(s) the statistic takes (default: X Y on Portfolio)")
+    bs.add_argument("--method", nargs="+", choices=list(INTERVAL_METHODS), metavar="METHOD",
+                    help=f"interval methods, of {', '.join(INTERVAL_METHODS)} (default: all)")
+    bs.add_argument("--n-resamples", type=_positive_int, default=2000, help="bootstrap resamples (default: 2000)")
+    _common(bs)
+    return parser
+
+
+def _warn(command):
+    def warn(message):
+        print(f"{PROG} {command}: note: {message}", file=sys.stderr)
+
+    return warn
+
+
+def _evaluate(args, report=None):
+    args.features = _columns(args.features)
+    outcome = run_evaluate(args, warn=_warn("evaluate"))
+    print(format_evaluate(outcome))
+    if report is not None:
+        evaluate_report(outcome, report)
+    return outcome
+
+
+def _bootstrap(args, report=None):
+    args.columns = _columns(args.columns)
+    outcome = run_bootstrap(args, warn=_warn("bootstrap"))
+    print(format_bootstrap(outcome))
+    if report is not None:
+        bootstrap_report(outcome, report)
+    return outcome
+
+
+def _write(report, directory, argv):
+    from resample import __version__
+
+    path = report.write(directory, footer=f"resample {__version__} — {PROG} {shlex.join(argv)}".rstrip())
+    print(f"\nreport written to {path}")
+
+
+def _new_report(title, subtitle, argv):
+    from resample.cli.report import Report
+
+    r = Report(title, subtitle)
+    r.command(f"$ {PROG} {shlex.join(argv)}".rstrip())
+    return r
+
+
+def _walkthrough(args, argv):
+    """No subcommand: ISLR chapter 5 on the bundled data, through the two subcommands."""
+    parser = build_parser()
+    report = None
+    if args.report:
+        report = _new_report("ISLR chapter 5 on the bundled data", "resampling methods, reproduced by resample", argv)
+    print("ISLR chapter 5, reproduced on the bundled data: `resample evaluate` (Auto) and `resample bootstrap` "
+          "(Portfolio).\nRun `resample --help` for the commands and `resample evaluate --help` for your own CSV.\n")
+    _evaluate(parser.parse_args(["evaluate"]), report)
+    print()
+    _bootstrap(parser.parse_args(["bootstrap"]), report)
+    if report is not None:
+        _write(report, args.report, argv)
+    return 0
+
+
+def main(argv=None):
+    """Run the command; returns the exit status (0, or 2 for a usage error)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)  # argparse itself exits with status 2 on bad options
+    command = args.command
+    # `resample --report DIR evaluate` means the same as `resample evaluate --report DIR`
+    args.report = getattr(args, "report", None) or args.top_report
+    try:
+        with warnings.catch_warnings():
+            # numbers the user should know about go into the printed notes instead
+            warnings.simplefilter("ignore", FutureWarning)
+            if command is None:
+                return _walkthrough(args, argv)
+            report = None
+            if args.report:
+                title = "Estimated test error" if command == "evaluate" else "Bootstrap of a statistic"
+                report = _new_report(title, None, argv)
+            (_evaluate if command == "evaluate" else _bootstrap)(args, report)
+            if report is not None:
+                _write(report, args.report, argv)
+    except UsageError as exc:
+        print(f"{PROG} {command or ''}: error: {exc}".replace("  ", " "), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    return 0

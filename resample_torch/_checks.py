@@ -1,0 +1,173 @@
+"""Input validation for the torch estimators, in the core's message style.
+
+Every message names the parameter, the value received and what is allowed, and
+every check runs in ``fit`` (or ``fit_folds``) before any module is built. The
+generic checks (ints, ranges) are the core's own, from ``resample._utils.checks``.
+"""
+
+import numbers
+
+from resample._utils.checks import _short, check_int
+
+__all__ = [
+    "check_int",
+    "check_positive_float",
+    "check_nonnegative_float",
+    "check_dropout",
+    "check_choice",
+    "check_device",
+    "check_factory",
+    "check_alphabet",
+    "check_batch_folds",
+]
+
+
+def check_positive_float(value, name, *, allow_none=False):
+    """A finite float > 0 (or None when allowed)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        extra = " or None" if allow_none else ""
+        raise TypeError(f"{name} must be a positive float{extra}; got {_short(value)} of type {type(value).__name__}.")
+    if not 0 < value < float("inf"):
+        raise ValueError(f"{name}={value!r} is out of range: it must be a finite number > 0.")
+    return float(value)
+
+
+def check_nonnegative_float(value, name):
+    """A finite float >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a float >= 0; got {_short(value)} of type {type(value).__name__}.")
+    if not 0 <= value < float("inf"):
+        raise ValueError(f"{name}={value!r} is out of range: it must be a finite float >= 0.")
+    return float(value)
+
+
+def check_dropout(value, name="dropout"):
+    """A probability in [0, 1)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a float in [0, 1); got {_short(value)} of type {type(value).__name__}.")
+    if not 0 <= value < 1:
+        raise ValueError(f"{name}={value!r} is out of range: it must be in [0, 1) (0 turns dropout off).")
+    return float(value)
+
+
+def check_choice(value, name, allowed):
+    """One of the names in ``allowed`` (a dict or a sequence)."""
+    if not isinstance(value, str) or value not in allowed:
+        names = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name}={_short(value)} is not supported; allowed: {names}.")
+    return value
+
+
+def check_batch_folds(value, name="batch_folds"):
+    """``"auto"``, True or False."""
+    if not (isinstance(value, bool) or (isinstance(value, str) and value == "auto")):
+        raise ValueError(f"{name}={_short(value)} is not supported; allowed: 'auto', True, False.")
+    return value
+
+
+def check_device(device, name="device"):
+    """Resolve ``device`` to a :class:`torch.device` that exists on this machine.
+
+    ``"auto"`` is CUDA when ``torch.cuda.is_available()``, else the CPU.
+
+    Examples
+    --------
+    >>> check_device("cpu")
+    device(type='cpu')
+    >>> check_device("tpu")
+    Traceback (most recent call last):
+    ...
+    ValueError: device='tpu' is not a torch device; allowed: 'auto', 'cpu', 'cuda', 'cuda:<index>', 'mps' or a torch.device.
+    """
+    import torch
+
+    allowed = "'auto', 'cpu', 'cuda', 'cuda:<index>', 'mps' or a torch.device"
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(f"{name} must be a string or a torch.device; got {_short(device)} of type {type(device).__name__}.")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError) as exc:
+        raise ValueError(f"{name}={_short(device)} is not a torch device; allowed: {allowed}.") from exc
+    if dev.type == "cpu":
+        return dev
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"{name}={_short(device)} but CUDA is not available on this machine "
+                "(torch.cuda.is_available() is False); use device='auto' or 'cpu'."
+            )
+        count = torch.cuda.device_count()
+        if dev.index is not None and dev.index >= count:
+            raise ValueError(
+                f"{name}={_short(device)} but this machine has {count} CUDA device(s); "
+                f"the index must be below {count}."
+            )
+        return dev
+    if dev.type == "mps":
+        if not (hasattr(torch.backends, "mps") and torch.backends.mps.is_available()):
+            raise ValueError(f"{name}={_short(device)} but MPS is not available on this machine; use 'auto' or 'cpu'.")
+        return dev
+    raise ValueError(f"{name}={_short(device)} is not supported; allowed: {allowed}.")
+
+
+def check_factory(module, name="module"):
+    """A class or callable that builds a fresh ``nn.Module`` (never a module instance)."""
+    import torch
+
+    if isinstance(module, torch.nn.Module):
+        raise TypeError(
+            f"{name} must be an nn.Module class or a factory function, not an instance "
+            f"({type(module).__name__}(...)): the module is built fresh in every fit so that "
+            f"no weights pass between folds. Pass {name}={type(module).__name__} and its keyword "
+            "arguments in module_params."
+        )
+    if not callable(module):
+        raise TypeError(f"{name} must be an nn.Module class or a callable factory; got {_short(module)}.")
+    return module
+
+
+def check_alphabet(alphabet, name="alphabet"):
+    """None (bytes) or a string of distinct characters."""
+    if alphabet is None:
+        return None
+    if not isinstance(alphabet, str) or len(alphabet) == 0:
+        raise TypeError(f"{name} must be None (UTF-8 bytes) or a non-empty string of characters; got {_short(alphabet)}.")
+    if len(set(alphabet)) != len(alphabet):
+        seen, dupes = set(), []
+        for ch in alphabet:
+            if ch in seen and ch not in dupes:
+                dupes.append(ch)
+            seen.add(ch)
+        raise ValueError(f"{name} repeats the characters {''.join(dupes)!r}; every character must appear once.")
+    return alphabet
+
+
+def check_numeric_features(X, name="X"):
+    """Refuse text features with a message that says what to do (not numpy's float error)."""
+    import numpy as np
+
+    kind = getattr(getattr(X, "dtype", None), "kind", None)
+    if kind is None and not hasattr(X, "dtypes"):
+        try:
+            kind = np.asarray(X).dtype.kind
+        except Exception:
+            return
+    if kind in ("U", "S", "O"):
+        first = np.ravel(np.asarray(X))[:1]
+        if first.size and isinstance(first[0], (str, bytes)):
+            raise TypeError(
+                f"{name} holds text (dtype {np.asarray(X).dtype}), but this estimator takes numbers; "
+                "encode it first (e.g. sklearn.preprocessing.OneHotEncoder)."
+            )
+
+
+def check_two_classes(classes, name="y"):
+    """A classifier needs at least two classes to learn from."""
+    if len(classes) < 2:
+        raise ValueError(
+            f"{name} has only one class ({classes[0]!r}); a classifier needs at least two classes to learn from."
+        )
