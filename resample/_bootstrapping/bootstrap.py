@@ -24,7 +24,7 @@ from resample._bootstrapping.intervals import (
     regression_acceleration,
 )
 from resample._bootstrapping.jackknife import _fmt
-from resample._bootstrapping.result import BootstrapResult, summarize
+from resample._bootstrapping.result import ALTERNATIVES, BootstrapResult, summarize
 from resample._bootstrapping.statistic import BatchedStatistic
 from resample._utils.checks import (
     check_batch,
@@ -51,6 +51,7 @@ def bootstrap(
     n_resamples=9999,
     method="BCa",
     confidence_level=0.95,
+    alternative="two-sided",
     paired=False,
     vectorized=None,
     batch=None,
@@ -78,6 +79,10 @@ def bootstrap(
         Interval method (case-insensitive); see :data:`METHODS`.
     confidence_level : float, default=0.95
         Strictly between 0 and 1.
+    alternative : {"two-sided", "less", "greater"}, default="two-sided"
+        ``"less"``: a one-sided interval ``(-inf, high)``; ``"greater"``:
+        ``(low, inf)``; the finite end is that of the two-sided interval at level
+        ``2 * confidence_level - 1`` (as SciPy).
     paired : bool, default=False
         Resample the rows of all samples together (the samples must have equal length).
     vectorized : bool or None, default=None
@@ -104,7 +109,10 @@ def bootstrap(
         Inner resamples per resample for the studentized method without ``se_function``.
     bootstrap_result : BootstrapResult or None, default=None
         A result of an earlier call on the same data and statistic: its resamples are
-        kept and ``n_resamples`` more are added; its BCa acceleration is reused.
+        kept and ``n_resamples`` more are added; its BCa acceleration is reused. The
+        new resamples continue the stream where the result's left off, so with the
+        same seed the extended result equals one run with the total ``n_resamples``
+        (a Generator object has moved on since, so it gives fresh, independent ones).
     rng : None, int or numpy.random.Generator, default=None
         The source of randomness.
 
@@ -153,6 +161,9 @@ def bootstrap(
     """
     method = check_option(method.lower() if isinstance(method, str) else method, "method", METHODS)
     confidence_level = check_confidence_level(confidence_level)
+    alternative = check_option(
+        alternative.lower() if isinstance(alternative, str) else alternative, "alternative", ALTERNATIVES
+    )
     if bootstrap_result is not None and not isinstance(bootstrap_result, BootstrapResult):
         raise TypeError(
             f"bootstrap_result must be a BootstrapResult returned by bootstrap; got {type(bootstrap_result).__name__}."
@@ -197,6 +208,7 @@ def bootstrap(
             se_stat=se_stat,
             n_inner=n_inner if method == "studentized" and se_stat is None else 0,
             moments=moments,
+            start=previous,
         )
     distribution, resample_ses = _combine(bootstrap_result, new, new_se, method)
 
@@ -216,6 +228,7 @@ def bootstrap(
         distribution,
         method=method,
         confidence_level=confidence_level,
+        alternative=alternative,
         extend={"bca": bca, "studentized": studentized}.get(method),
         resample_standard_errors=resample_ses,
     )

@@ -41,55 +41,70 @@ class Moments:
         self.cross += c.T @ values[keep]
 
 
-def draw(stat, n_resamples, rng, *, batch, se_stat=None, n_inner=0, moments=None):
-    """Bootstrap values (and per-resample standard errors) of ``stat``: ``(*S, B)``."""
+def draw(stat, n_resamples, rng, *, batch, se_stat=None, n_inner=0, moments=None, start=0):
+    """Bootstrap values (and per-resample standard errors) of ``stat``: ``(*S, B)``.
+
+    Resample number ``b`` (counting from the first resample of the run) is row
+    ``b % BLOCK_SIZE`` of block ``b // BLOCK_SIZE``, and block ``k`` is drawn from
+    child ``k`` of ``rng``. ``start`` resamples already exist (a result being
+    extended): the run resumes at resample ``start``, drawing and discarding the rows
+    of a partly used block, so that 500 resamples extended by 500 with the same seed
+    equal one run of 1000. Within a block each index array (one per independent
+    sample) and the inner bootstrap have their own stream, so a block's first rows do
+    not depend on how many rows it has.
+    """
     lengths = stat.lengths[:1] if stat.paired else stat.lengths
     dtype = np.int32 if max(lengths) < 2**31 - 1 else np.int64
     chunk = min(BLOCK_SIZE, batch or max(1, INDEX_BUDGET // sum(lengths)))
+    end = start + n_resamples
+    first = start // BLOCK_SIZE
     values, ses = [], []
-    n_blocks = math.ceil(n_resamples / BLOCK_SIZE)
-    for k, child in enumerate(spawn(rng, n_blocks)):
-        m = min(BLOCK_SIZE, n_resamples - k * BLOCK_SIZE)
-        block = None
-        if len(lengths) == 1 and not n_inner:
-            # One index array: drawn chunk by chunk, so that only a chunk of indices
-            # exists at a time. The stream gives the same numbers as one draw of the
-            # whole block (tested: same rng, same result whatever batch).
-            n = lengths[0]
-            chunks = ([child.integers(0, n, (min(chunk, m - s), n), dtype=dtype)] for s in range(0, m, chunk))
-        else:  # several index arrays, drawn sample by sample, or rows the inner bootstrap needs
-            block = [child.integers(0, n, (m, n), dtype=dtype) for n in lengths]
-            chunks = ([rows[s : s + chunk] for rows in block] for s in range(0, m, chunk))
+    for k, child in enumerate(spawn(rng, math.ceil(end / BLOCK_SIZE))[first:], start=first):
+        lo = max(start - k * BLOCK_SIZE, 0)
+        hi = min(end - k * BLOCK_SIZE, BLOCK_SIZE)
+        streams = [child] if len(lengths) == 1 else spawn(child, len(lengths))
+        inner = spawn(child, 1)[0] if n_inner else None
+        for s in range(0, lo, chunk):  # rows of this block that the earlier run used
+            rows = [g.integers(0, n, (min(chunk, lo - s), n), dtype=dtype) for g, n in zip(streams, lengths)]
+            for _ in range(rows[0].shape[0] if inner is not None else 0):  # and their inner draws
+                for n in lengths:
+                    inner.integers(0, n, (n_inner, n), dtype=dtype)
         block_values, block_counts = [], []
-        for rows in chunks:
+        for s in range(lo, hi, chunk):
+            rows = [g.integers(0, n, (min(chunk, hi - s), n), dtype=dtype) for g, n in zip(streams, lengths)]
             block_values.append(stat(rows))
             if moments is not None:
                 block_counts.append(np.hstack([counts(r, n) for r, n in zip(rows, lengths)]))
             if se_stat is not None:
                 ses.append(se_stat(rows))
+            if inner is not None:
+                ses.extend(_inner_standard_errors(stat, rows, inner, n_inner, chunk, lengths, dtype))
         block_values = np.concatenate(block_values, axis=-1)
         values.append(block_values)
         if moments is not None:  # once per block, so sums do not depend on batch either
             moments.add(np.concatenate(block_counts), block_values)
-        if n_inner:
-            ses.extend(_inner_standard_errors(stat, block, child, n_inner, chunk, lengths, dtype))
     values = np.concatenate(values, axis=-1)
     return values, (np.concatenate(ses, axis=-1) if ses else None)
 
 
-def _inner_standard_errors(stat, block, child, n_inner, chunk, lengths, dtype):
-    """Standard error within each resample of ``block`` by an inner bootstrap.
+def _inner_rows(rows, inner, n_inner, lengths, dtype):
+    """The inner resamples of each resample in ``rows``, drawn resample by resample, sample by sample."""
+    return [
+        [rows[j][b][inner.integers(0, n, (n_inner, n), dtype=dtype)] for j, n in enumerate(lengths)]
+        for b in range(rows[0].shape[0])
+    ]
+
+
+def _inner_standard_errors(stat, rows, inner, n_inner, chunk, lengths, dtype):
+    """Standard error within each resample of ``rows`` by an inner bootstrap.
 
     Inner draws are taken resample by resample (and sample by sample) from the
-    block's stream, so they do not depend on how many are evaluated per call.
+    block's inner stream, so they do not depend on how many are evaluated per call.
     """
-    m = block[0].shape[0]
+    m = rows[0].shape[0]
     group = max(1, chunk // n_inner)
-    for start in range(0, m, group):
-        rows = [[] for _ in lengths]
-        for b in range(start, min(m, start + group)):
-            for j, n in enumerate(lengths):
-                rows[j].append(block[j][b][child.integers(0, n, (n_inner, n), dtype=dtype)])
-        inner = stat([np.concatenate(r) for r in rows])  # (*S, g * n_inner)
-        inner = inner.reshape(*inner.shape[:-1], -1, n_inner)
-        yield np.std(inner, axis=-1, ddof=1)
+    for g in range(0, m, group):
+        drawn = _inner_rows([r[g : g + group] for r in rows], inner, n_inner, lengths, dtype)
+        values = stat([np.concatenate([d[j] for d in drawn]) for j in range(len(lengths))])  # (*S, g * n_inner)
+        values = values.reshape(*values.shape[:-1], -1, n_inner)
+        yield np.std(values, axis=-1, ddof=1)

@@ -91,7 +91,9 @@ def leave_one_out_values(stat, sample=0, *, batch=None, closed=True):
             parts.append(stat([rows]))
             continue
         resampled = [
-            s[..., rows] if j == sample else np.broadcast_to(s[..., None, :], (*s.shape[:-1], len(rows), s.shape[-1]))
+            # the other samples stay whole; repeated (not broadcast) so that a statistic that
+            # writes into its argument gets arrays of its own
+            s[..., rows] if j == sample else np.repeat(s[..., None, :], len(rows), axis=-2)
             for j, s in enumerate(stat.samples)
         ]
         parts.append(stat.evaluate(resampled, len(rows)))

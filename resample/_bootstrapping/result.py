@@ -10,7 +10,7 @@ from resample._bootstrapping.jackknife import _fmt, _scalar, values_frame
 from resample._model_selection.results import ConfidenceInterval
 from resample.exceptions import DegenerateWarning, ResampleWarning
 
-__all__ = ["BootstrapResult", "summarize"]
+__all__ = ["ALTERNATIVES", "BootstrapResult", "summarize"]
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -29,8 +29,11 @@ class BootstrapResult:
     bias : float or ndarray
         ``mean(bootstrap_distribution) - estimate`` (Efron & Tibshirani 1993, eq. 10.2).
     confidence_interval : ConfidenceInterval
-        ``(low, high)`` at ``confidence_level`` by ``method``.
+        ``(low, high)`` at ``confidence_level`` by ``method``; ``low`` is ``-inf``
+        for ``alternative="less"`` and ``high`` is ``inf`` for ``"greater"``.
     confidence_level : float
+    alternative : str
+        ``"two-sided"``, ``"less"`` or ``"greater"``.
     bootstrap_distribution : ndarray of shape (..., n_resamples)
         The statistic on each resample, resamples on the last axis (as in SciPy).
     method : str
@@ -59,6 +62,7 @@ class BootstrapResult:
     bias_correction: object = None
     acceleration: object = None
     resample_standard_errors: np.ndarray | None = field(default=None, repr=False)
+    alternative: str = "two-sided"
 
     def to_frame(self):
         """One row per resample: its number and the statistic's value(s).
@@ -90,7 +94,7 @@ class BootstrapResult:
         low, high = self.confidence_interval
         text = (
             f"BootstrapResult(estimate={_fmt(self.estimate)}, standard_error={_fmt(self.standard_error)}, "
-            f"bias={_fmt(self.bias)}, {self.confidence_level:.0%} {self.method} CI=({_fmt(low)}, {_fmt(high)}), "
+            f"bias={_fmt(self.bias)}, {self.confidence_level:.0%} {self.method}{_sided(self.alternative)} CI=({_fmt(low)}, {_fmt(high)}), "
             f"n_resamples={self.n_resamples}"
         )
         if self.n_nonfinite:
@@ -100,15 +104,34 @@ class BootstrapResult:
         return text + ")"
 
 
+def _sided(alternative):
+    return "" if alternative == "two-sided" else f" one-sided ({alternative})"
+
+
+#: ``alternative`` -> which end of the interval is unbounded (as SciPy's bootstrap)
+ALTERNATIVES = ("two-sided", "less", "greater")
+
+
 def summarize(
-    estimate, distribution, *, method, confidence_level, extend=None, notes=(), what="the statistic", **fields
+    estimate,
+    distribution,
+    *,
+    method,
+    confidence_level,
+    extend=None,
+    notes=(),
+    what="the statistic",
+    alternative="two-sided",
+    **fields,
 ):
     """A :class:`BootstrapResult` from an estimate (shape S) and its draws ``(*S, B)``.
 
     Non-finite draws are counted, reported and left out; a degenerate distribution
     (every draw equal) gives that value as the interval, with a warning.
     ``extend(draws) -> (draws, notes)`` adds what a method needs beyond the draws;
-    ``what`` names the quantity in warnings.
+    ``what`` names the quantity in warnings. A one-sided ``alternative`` at level
+    ``1 - alpha`` takes the end of the two-sided interval at level ``1 - 2 alpha``
+    (whose tails hold ``alpha`` each) and opens the other end, as SciPy does.
     """
     estimate = np.asarray(estimate, dtype=float)
     notes = list(notes)
@@ -131,7 +154,8 @@ def summarize(
     if extend is not None:
         draws, more = extend(draws)
         notes.extend(more)
-    low, high = METHODS[method](draws, confidence_level)
+    level = confidence_level if alternative == "two-sided" else 2 * confidence_level - 1
+    low, high = METHODS[method](draws, level)
     top = np.nanmax(clean, axis=-1, initial=-np.inf)
     degenerate = top == np.nanmin(clean, axis=-1, initial=np.inf)
     if np.any(degenerate):
@@ -144,6 +168,10 @@ def summarize(
         warnings.warn(message, DegenerateWarning, stacklevel=3)
         notes.append(message)
         low, high = np.where(degenerate, top, low), np.where(degenerate, top, high)
+    if alternative == "less":
+        low = np.full(np.shape(high), -np.inf)
+    elif alternative == "greater":
+        high = np.full(np.shape(low), np.inf)
     return BootstrapResult(
         estimate=_scalar(estimate),
         standard_error=_scalar(se),
@@ -157,5 +185,6 @@ def summarize(
         n_nonfinite=n_nonfinite,
         bias_correction=None if draws.bias_correction is None else _scalar(draws.bias_correction),
         acceleration=None if draws.acceleration is None else _scalar(draws.acceleration),
+        alternative=alternative,
         **fields,
     )

@@ -11,7 +11,15 @@ data. Samples are stored with their observations on the last axis (as in
     values      (*S, m)         what it returns: S is the shape of the statistic
                                 on the original data, the resamples last
 
-A statistic that is not vectorized is called once per resample.
+A statistic that is not vectorized is called once per resample, and, when the
+samples have batch axes ``L``, once per 1-D slice of each resample (as SciPy's
+``bootstrap`` does through ``np.apply_along_axis``): it sees one slice of
+observations, never the whole array.
+
+The statistic never sees the caller's arrays: the samples are kept as read-only
+views, the statistic on the original data gets a copy, and resamples are gathered
+into fresh arrays, so a statistic that sorts or scales its argument in place changes
+neither the caller's data nor the resamples drawn after it.
 """
 
 import numpy as np
@@ -37,11 +45,15 @@ class BatchedStatistic:
 
     def __init__(self, statistic, samples, *, vectorized, paired):
         self.function = statistic
-        self.samples = samples
+        self.samples = [_read_only(s) for s in samples]
         self.vectorized = vectorized
         self.paired = paired
         self.lengths = [s.shape[-1] for s in samples]
-        value = np.asarray(statistic(*samples, axis=-1) if vectorized else statistic(*samples))
+        #: the broadcast batch shape L of the samples (``()`` for 1-D samples)
+        self.batch_shape = np.broadcast_shapes(*(s.shape[:-1] for s in samples))
+        self._call = statistic if vectorized or not self.batch_shape else self._per_slice
+        copies = [np.array(s) for s in self.samples]  # the statistic may write into its argument
+        value = np.asarray(statistic(*copies, axis=-1) if vectorized else self._call(*copies))
         check_statistic_shape(value, value.shape, "the original data")
         self.value = value.astype(float)  # shape S
         self.shape = value.shape
@@ -63,6 +75,24 @@ class BatchedStatistic:
         out = np.empty((m, *self.shape))
         for b in range(m):
             out[b] = check_statistic_shape(
-                self.function(*[r[..., b, :] for r in resampled]), self.shape, f"resample {b} of a batch"
+                self._call(*[r[..., b, :] for r in resampled]), self.shape, f"resample {b} of a batch"
             )
         return np.moveaxis(out, 0, -1)
+
+    def _per_slice(self, *samples):
+        """A non-vectorized statistic on samples ``(*L, n)``: one call per slice, shape ``(*L, *S')``."""
+        shapes = [s.shape[:-1] for s in samples]
+        batch = np.broadcast_shapes(*shapes)
+        samples = [np.broadcast_to(s, (*batch, s.shape[-1])) for s in samples]
+        values = [np.asarray(self.function(*[s[i].copy() for s in samples])) for i in np.ndindex(batch)]
+        inner = values[0].shape
+        for i, v in enumerate(values):
+            check_statistic_shape(v, inner, f"slice {i} of the batch axes")
+        return np.stack(values).reshape(*batch, *inner)
+
+
+def _read_only(a):
+    """A read-only view of ``a`` (the caller's array keeps its own flags)."""
+    view = a.view()
+    view.flags.writeable = False
+    return view
