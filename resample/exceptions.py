@@ -1,6 +1,6 @@
 """Warnings and errors raised by ``resample``."""
 
-__all__ = ["ResampleWarning", "ShortcutWarning", "FitFailedError", "DegenerateWarning"]
+__all__ = ["ResampleWarning", "ShortcutWarning", "FitFailedError", "DegenerateWarning", "CacheWarning"]
 
 
 class ResampleWarning(UserWarning):
@@ -21,3 +21,7 @@ class FitFailedError(RuntimeError):
     def __init__(self, message, *, split=None):
         super().__init__(message)
         self.split = split
+
+
+class CacheWarning(ResampleWarning):
+    """A cache entry was refused (tampered, corrupt, not ours) or the cache could not be used; work was recomputed."""

@@ -20,3 +20,18 @@ def one_thread():
             yield
     finally:
         torch.set_num_threads(old)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_key(tmp_path_factory):
+    """The cache's HMAC key of the test session, outside every cache directory and the user's home."""
+    import os
+
+    path = tmp_path_factory.mktemp("resample-config") / "cache-key"
+    old = os.environ.get("RESAMPLE_CACHE_KEY_FILE")
+    os.environ["RESAMPLE_CACHE_KEY_FILE"] = str(path)
+    yield path
+    if old is None:
+        os.environ.pop("RESAMPLE_CACHE_KEY_FILE", None)
+    else:
+        os.environ["RESAMPLE_CACHE_KEY_FILE"] = old

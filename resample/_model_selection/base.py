@@ -20,6 +20,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from resample._utils.sklearn_compat import HasMethods, StrOptions, delegated_tags
+from resample._model_selection.cache import check_memory_location
 from resample._model_selection.adjust import dh_adjusted_closed_form, dh_adjusted_refits, oof_average
 from resample._model_selection.engine import check_error_score, run_splits, score_fitted, warn_failures
 from resample._linalg.least_squares import LeastSquaresCV, shortcut_plan
@@ -144,6 +145,7 @@ class BaseCV(MetaEstimatorMixin, BaseEstimator):
         check_estimator(self.estimator)
         check_error_score(self.error_score)
         check_progress(self.progress)
+        check_memory_location(self.memory)
         n = check_data(X, y, groups, estimator=self.estimator)
         self._check_params(n)
         # Sparse formats without row indexing become CSR, other sequences arrays (new
@@ -603,10 +605,22 @@ SHARED_PARAMETERS_DOC = """
         work to follow and show none. Silent by default.
 
     memory : str, path-like, joblib.Memory or None, default=None
-        Cache each finished split on disk (joblib keys it on the estimator's
-        parameters, the data, the indices and the scorer). Running the same call
-        again after a crash or an interrupt recomputes only the splits that had
-        not finished, and gives the identical result.
+        A directory (a joblib.Memory gives its ``location``) where each finished
+        split is stored as soon as it finishes. Running the same call again after
+        a crash or an interrupt recomputes only the splits that had not finished
+        (and any that failed), and gives the identical result. Trust model: the
+        directory is treated as untrusted. Scores, per-sample values and
+        predictions are stored as JSON and ``.npy`` (read without pickles); a fold
+        model is pickled only with ``return_estimators=True``; every entry is
+        signed with an HMAC whose key lives outside the directory (in
+        ``~/.config/resample/cache-key``, or ``$XDG_CONFIG_HOME/resample``, or the
+        file ``$RESAMPLE_CACHE_KEY_FILE``; created on first use, mode 0600), and an
+        entry that fails it is never loaded: it is discarded with a
+        ``CacheWarning`` and recomputed. An entry's key covers the data, the
+        split, the estimator's parameters, the source of its classes and modules,
+        the scorer and the versions of Python and the computing packages, so
+        edited code or upgraded packages recompute. Anyone who can read the key
+        file can forge entries: keep it private. See ``docs/caching.md``.
 
     Attributes
     ----------

@@ -6,7 +6,6 @@ and reports failures with the split they happened in.
 """
 
 import numbers
-import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import _check_method_params, check_memory
+from sklearn.utils.validation import _check_method_params
 
 from resample._utils.progress import parallel_with_progress
 from resample._model_selection.scoring import SplitScore, score_split
@@ -89,40 +88,65 @@ def run_splits(
 ):
     """Fit a clone on each split's training rows and score it on its test rows.
 
-    With ``memory`` (a directory or a ``joblib.Memory``) each split's outcome is
-    cached on disk as soon as it finishes, keyed by joblib on everything that
-    determines it (estimator parameters, data, indices, scorer), so a run that
-    was interrupted or killed recomputes only the splits that had not finished.
+    With ``memory`` (a directory or a ``joblib.Memory``, see
+    :mod:`resample._model_selection.cache`) each split's outcome is stored as soon
+    as it finishes, in an authenticated entry keyed on everything that determines
+    it, so a run that was interrupted or killed recomputes only the splits that had
+    not finished, and failed splits are retried.
     """
     n_splits = len(splits)
-    fit_and_score = _cached(memory)
+    cache, keys, done = _lookup(memory, estimator, X, y, splits, scorer, fit_params, error_score, keep, all_rows)
+    todo = [i for i in range(n_splits) if i not in done]
+    args = (estimator, X, y)
+    tail = (scorer, fit_params)
     if progress:  # same fits, streamed back as they finish so a bar can follow them
         jobs = (
-            delayed(_indexed)(
-                fit_and_score, i, estimator, X, y, tr, te, scorer, fit_params, n_splits, error_score, keep, all_rows
-            )
-            for i, (tr, te) in enumerate(splits)
+            delayed(_indexed)(j, cache, keys[i], *args, *splits[i], *tail, i, n_splits, error_score, keep, all_rows)
+            for j, i in enumerate(todo)
         )
-        return parallel_with_progress(jobs, n_jobs, n_splits, desc="splits")
-    jobs = (
-        delayed(fit_and_score)(estimator, X, y, tr, te, scorer, fit_params, i, n_splits, error_score, keep, all_rows)
-        for i, (tr, te) in enumerate(splits)
-    )
-    return Parallel(n_jobs=n_jobs)(jobs)
+        fresh = parallel_with_progress(jobs, n_jobs, len(todo), desc="splits") if todo else []
+    else:
+        jobs = (
+            delayed(_fit_score_store)(cache, keys[i], *args, *splits[i], *tail, i, n_splits, error_score, keep, all_rows)
+            for i in todo
+        )
+        fresh = Parallel(n_jobs=n_jobs)(jobs) if todo else []
+    done.update(zip(todo, fresh))
+    return [done[i] for i in range(n_splits)]
 
 
-def _cached(memory):
-    """``_fit_and_score``, cached by ``memory`` when one is given (as scikit-learn's Pipeline does)."""
-    if memory is None:
-        return _fit_and_score
-    # the split's position and count only label error messages: not part of the key
-    if isinstance(memory, os.PathLike):
-        memory = os.fspath(memory)
-    return check_memory(memory).cache(_fit_and_score, ignore=["i", "n_splits"])
+def _lookup(memory, estimator, X, y, splits, scorer, fit_params, error_score, keep, all_rows):
+    """``(cache, key per split, {split: stored outcome})``; no cache: ``(None, [None, ...], {})``."""
+    from resample._model_selection.cache import open_cache
+
+    cache = open_cache(memory)
+    run_key = None
+    if cache is not None:
+        # the split's position and count only label error messages: not part of the key
+        run_key = cache.run_key(
+            estimator, X, y, scorer, fit_params, error_score, keep, all_rows, code=(estimator, scorer, fit_params)
+        )
+    if run_key is None:
+        return None, [None] * len(splits), {}
+    keys = [cache.split_key(run_key, tr, te) for tr, te in splits]
+    done = {}
+    for i, key in enumerate(keys):
+        out = cache.load(key)
+        if out is not None:
+            done[i] = out
+    return cache, keys, done
 
 
-def _indexed(fit_and_score, i, estimator, X, y, train, test, scorer, fit_params, n_splits, error_score, keep, all_rows):
-    return i, fit_and_score(estimator, X, y, train, test, scorer, fit_params, i, n_splits, error_score, keep, all_rows)
+def _fit_score_store(cache, key, estimator, X, y, train, test, scorer, fit_params, i, n_splits, error_score, keep,
+                     all_rows):
+    out = _fit_and_score(estimator, X, y, train, test, scorer, fit_params, i, n_splits, error_score, keep, all_rows)
+    if cache is not None:
+        cache.store(key, out)  # at once, in the worker: a run killed later keeps this split
+    return out
+
+
+def _indexed(j, *args):
+    return j, _fit_score_store(*args)
 
 
 def check_error_score(error_score):
