@@ -17,7 +17,6 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import LinearRegression
 
 from resample import KFoldCV, LeaveOneOutCV
-from resample._model_selection import cache as cache_module
 from resample.exceptions import CacheWarning
 
 
@@ -193,8 +192,10 @@ def test_edited_estimator_source_recomputes(tmp_path, monkeypatch):
 def test_other_package_versions_recompute(tmp_path, monkeypatch):
     X, y = _data()
     _cv(tmp_path).fit(X, y)
-    real = cache_module._versions
-    monkeypatch.setattr(cache_module, "_versions", lambda objs: {**real(objs), "scikit-learn": "0.0.1"})
+    from resample._model_selection import fingerprint as fp_module
+
+    real = fp_module._versions
+    monkeypatch.setattr(fp_module, "_versions", lambda objs: {**real(objs), "scikit-learn": "0.0.1"})
     Counting.fits = 0
     _cv(tmp_path).fit(X, y)
     assert Counting.fits == 4
