@@ -17,6 +17,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from resample._model_selection.one_se import DIRECTIONS, choose
+from resample._utils.checks import check_option
+
 __all__ = ["plot_family", "plot_cv_result", "plot_bootstrap", "as_error", "import_pyplot"]
 
 #: Colours of the methods, as in ISLR's figures where it has one.
@@ -157,8 +160,6 @@ def plot_family(
     >>> ax.get_ylabel()
     'mean squared error'
     """
-    from resample._model_selection.selection import select_one_standard_error
-
     values, results = _pairs(results, values)
     results = [_result(r) for r in results]
     if not results:
@@ -181,12 +182,14 @@ def plot_family(
     if band and np.isfinite(se).any():
         ax.fill_between(x[order], (est - se)[order], (est + se)[order], color=line.get_color(), alpha=0.15, lw=0)
     if mark_choice and len(results) > 1:
-        choice = select_one_standard_error(results, values=values, simpler=simpler)
+        check_option(simpler, "simpler", DIRECTIONS)
+        raw = np.array([r.estimate for r in results], dtype=float)  # the scorer's sign, as the rule reads
+        index, best_index, _ = choose(values, raw, se, simpler)
         shown = {h.get_label() for h in ax.lines}
         best_label, choice_label = "lowest estimate", "one-SE choice"
-        ax.plot(x[choice.best_index], est[choice.best_index], "o", ms=9, mfc="none", mec=line.get_color(), mew=1.5,
+        ax.plot(x[best_index], est[best_index], "o", ms=9, mfc="none", mec=line.get_color(), mew=1.5,
                 label=best_label if best_label not in shown else "_nolegend_")
-        ax.plot(x[choice.index], est[choice.index], "*", ms=13, color=line.get_color(), mec="black", mew=0.6,
+        ax.plot(x[index], est[index], "*", ms=13, color=line.get_color(), mec="black", mew=0.6,
                 label=choice_label if choice_label not in shown else "_nolegend_")
     ax.set_xscale(xscale)
     ax.set_xlabel(xlabel or "flexibility")

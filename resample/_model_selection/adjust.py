@@ -19,9 +19,36 @@ vote.
 
 import numpy as np
 
+from resample._model_selection.records import ClosedFormRecord
 from resample._model_selection.scoring import score_split
+from resample._utils.notes import Note, NoteKind
 
-__all__ = ["dh_adjusted_closed_form", "dh_adjusted_refits", "oof_average"]
+__all__ = ["dh_adjusted", "dh_adjusted_closed_form", "dh_adjusted_refits", "oof_average"]
+
+
+def dh_adjusted(record, final, X, y, scorer, estimate):
+    """Davison-Hinkley adjusted estimate of a held-out record: ``(value, notes)``.
+
+    NaN, with a note saying why, where it is undefined: a metric that is not a mean
+    over samples, training sets that are not complements, failed splits, or (for
+    refits) no model fitted on all the data.
+    """
+    why = None
+    if record.sample_values is None:
+        why = "the metric is not a mean over samples"
+    elif not record.splits.is_partition_complement:
+        why = "the training sets are not the complements of the test sets"
+    elif record.failures:
+        why = "some splits failed"
+    elif not isinstance(record, ClosedFormRecord) and (final is None or record.all_rows is None):
+        why = "it needs the model fitted on all the data (refit=True)"
+    if why is not None:
+        return float("nan"), (Note(NoteKind.NO_ADJUSTMENT, f"no Davison-Hinkley adjusted estimate: {why}"),)
+    if isinstance(record, ClosedFormRecord):
+        value = dh_adjusted_closed_form(record.least_squares, record.splits, record.split_residuals(), estimate)
+    else:
+        value = dh_adjusted_refits(record.all_rows, final, X, y, record.splits, scorer, estimate)
+    return value, ()
 
 
 def _weights(splits, ok):

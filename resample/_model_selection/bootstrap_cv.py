@@ -13,12 +13,14 @@ import numpy as np
 from sklearn.base import clone
 
 from resample._utils.sklearn_compat import Interval, StrOptions
-from resample._model_selection.base import SHARED_PARAMETERS_DOC, BaseCV
+from resample._model_selection.base import BaseCV
+from resample._model_selection.params_doc import SHARED_PARAMETERS_DOC
 from resample._model_selection.engine import as_index
 from resample._utils.random import int_seed
 from resample._model_selection.results import normal_interval
 from resample._model_selection.scoring import pointwise_metric, score_split
 from resample._utils.checks import check_estimator, check_scoring
+from resample._utils.notes import Note, NoteKind
 from resample.splitters import BootstrapSplit
 
 __all__ = ["BootstrapCV"]
@@ -210,56 +212,71 @@ class BootstrapCV(BaseCV):
         pairs = [(as_index(tr), as_index(te)) for tr, te in splitter.split(X)]
         return pairs, np.zeros(len(pairs), dtype=int)
 
-    def _assemble(self, outcome, X, y, splits, repeats, scorer, notes, prefix, rest, Xt, fit_params, **extra):
-        super()._assemble(outcome, X, y, splits, repeats, scorer, notes, prefix, rest, Xt, fit_params, **extra)
-        name = self._loss_name(scorer)
+    def _finish(self, run):
+        """Combine the pooled out-of-bag values with the training error (E&T 1997)."""
+        name = self._loss_name(run.scorer)
         to_loss, no_information = _LOSSES[name]
-        result = self.result_
-        # Err^(1), E&T (1997) eq. 7: per row, mean loss over the models that left it out.
-        counts = np.bincount(result.sample_index, minlength=splits.n_samples)
-        sums = np.bincount(result.sample_index, weights=to_loss(result.sample_values), minlength=splits.n_samples)
-        seen = counts > 0
-        per_row = sums[seen] / counts[seen]
-        err1 = float(per_row.mean())
-        se1 = float(per_row.std(ddof=1) / np.sqrt(len(per_row))) if len(per_row) > 1 else float("nan")
+        result = run.result
+        err1, se1, notes = _leave_one_out_bootstrap(result, to_loss)
         rates = {"leave_one_out_bootstrap": err1}
-        extra = []
-        if (~seen).any():
-            extra.append(f"{int((~seen).sum())} rows were in every bootstrap sample and have no out-of-bag loss")
         loss, weight = err1, 1.0
         if self.method != "oob":
-            full = self.estimator_ if self.refit else None
-            model = full.steps[-1][1] if (full is not None and prefix) else full
-            if model is None:
-                model = clone(rest).fit(Xt, y, **fit_params)
-            train = score_split(model, Xt, y, scorer)
+            model = self._full_model(run)
+            train = score_split(model, run.Xt, run.y, run.scorer)
             err = float(to_loss(train.values).mean())
             rates["training"] = err
             if self.method == ".632":
                 weight = 0.632  # eq. 24
                 loss = (1 - weight) * err + weight * err1
             else:
-                gamma = no_information(y, train.predictions, getattr(model, "classes_", None))
-                err1_capped = min(err1, gamma)  # eq. 29: Err^(1)' = min(Err^(1), gamma)
-                if err1_capped > err and gamma > err:  # eq. 31: R clipped to [0, 1]
-                    r = min(1.0, (err1_capped - err) / (gamma - err))
-                else:
-                    r = 0.0
-                weight = 0.632 / (1 - 0.368 * r)  # eq. 32
-                loss = (1 - weight) * err + weight * err1_capped
+                gamma = no_information(run.y, train.predictions, getattr(model, "classes_", None))
+                r, weight, loss = _632_plus(err, err1, gamma)
                 rates.update(no_information=gamma, relative_overfitting=r, weight=weight)
-        from_loss = _FROM_LOSS.get(name, lambda v: -v)
-        estimate = float(from_loss(loss))
+        estimate = float(_FROM_LOSS.get(name, lambda v: -v)(loss))
         se = weight * se1
-        self.estimate_ = estimate
-        self.standard_error_ = se
         self.error_rates_ = rates
-        self.result_ = replace(
+        method_note = Note(NoteKind.METHOD, f"bootstrap {self.method} estimate from {len(result.splits)} resamples")
+        return replace(
             result,
             estimate=estimate,
             standard_error=se,
             confidence_interval=normal_interval(estimate, se, result.confidence_level),
             method=f"bootstrap {self.method}",
-            notes=result.notes + tuple(extra) + (f"bootstrap {self.method} estimate from {len(splits)} resamples",),
+            notes=result.notes + notes + (method_note,),
         )
-        return self
+
+    def _full_model(self, run):
+        """The model fitted on all rows, without its stateless prefix (fitted now if refit=False)."""
+        if self.refit:
+            return self.estimator_.steps[-1][1] if run.prefix else self.estimator_
+        return clone(run.rest).fit(run.Xt, run.y, **run.fit_params)
+
+
+def _leave_one_out_bootstrap(result, to_loss):
+    """``Err^(1)``, E&T (1997) eq. 7: per row, mean loss over the models that left it out.
+
+    Returns ``(err1, its naive standard error, notes)``.
+    """
+    n = result.splits.n_samples
+    counts = np.bincount(result.sample_index, minlength=n)
+    sums = np.bincount(result.sample_index, weights=to_loss(result.sample_values), minlength=n)
+    seen = counts > 0
+    per_row = sums[seen] / counts[seen]
+    err1 = float(per_row.mean())
+    se1 = float(per_row.std(ddof=1) / np.sqrt(len(per_row))) if len(per_row) > 1 else float("nan")
+    notes = ()
+    if (~seen).any():
+        text = f"{int((~seen).sum())} rows were in every bootstrap sample and have no out-of-bag loss"
+        notes = (Note(NoteKind.INFO, text),)
+    return err1, se1, notes
+
+
+def _632_plus(err, err1, gamma):
+    """``(R, w, loss)`` of the .632+ estimate, E&T (1997) eqs. 29-32."""
+    err1_capped = min(err1, gamma)  # eq. 29: Err^(1)' = min(Err^(1), gamma)
+    if err1_capped > err and gamma > err:  # eq. 31: R clipped to [0, 1]
+        r = min(1.0, (err1_capped - err) / (gamma - err))
+    else:
+        r = 0.0
+    weight = 0.632 / (1 - 0.368 * r)  # eq. 32
+    return r, weight, (1 - weight) * err + weight * err1_capped

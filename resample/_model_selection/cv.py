@@ -26,7 +26,8 @@ from sklearn.model_selection import (
 from sklearn.utils.multiclass import type_of_target
 
 from resample._utils.sklearn_compat import HasMethods, Interval, StrOptions
-from resample._model_selection.base import SHARED_PARAMETERS_DOC, BaseCV
+from resample._model_selection.base import BaseCV
+from resample._model_selection.params_doc import SHARED_PARAMETERS_DOC
 from resample._model_selection.engine import as_index
 from resample._utils.random import int_seed
 from resample._model_selection.results import SplitIndices

@@ -7,7 +7,6 @@ and reports failures with the split they happened in.
 
 import numbers
 import time
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,9 +17,9 @@ from sklearn.utils.validation import _check_method_params
 
 from resample._utils.progress import parallel_with_progress
 from resample._model_selection.scoring import SplitScore, score_split
-from resample.exceptions import FitFailedError, ResampleWarning
+from resample.exceptions import FitFailedError
 
-__all__ = ["SplitOutcome", "run_splits", "score_fitted", "describe_split"]
+__all__ = ["SplitOutcome", "run_splits", "score_fitted", "describe_split", "check_error_score", "as_index"]
 
 
 @dataclass(frozen=True)
@@ -155,17 +154,6 @@ def check_error_score(error_score):
             raise ValueError(f"error_score={error_score!r} is not allowed: use 'raise' or a number such as np.nan.")
     elif isinstance(error_score, bool) or not isinstance(error_score, numbers.Real):
         raise TypeError(f"error_score must be 'raise' or a number (e.g. np.nan); got {error_score!r}.")
-
-
-def warn_failures(failed, n_splits):
-    if failed:
-        shown = "; ".join(f"split {i}: {msg}" for i, msg in failed[:3])
-        more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
-        warnings.warn(
-            f"{len(failed)} of {n_splits} fits failed and were left out of the estimate: {shown}{more}",
-            ResampleWarning,
-            stacklevel=3,
-        )
 
 
 def as_index(a):

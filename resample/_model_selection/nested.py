@@ -31,18 +31,17 @@ training set is again a set of held-out blocks (``S = fold j  U  fold k``), so t
 whole nested run is a batch of small linear solves.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy import stats
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from resample._utils.random import int_seed
+from resample._model_selection.paths import compute_held_out
 from resample._model_selection.results import ConfidenceInterval, SplitIndices, normal_interval
+from resample._utils.notes import Note, NoteKind
+from resample._utils.random import int_seed
 
-__all__ = ["NestedCVResult", "nested_folds", "nested_splits", "nested_statistics"]
-
-# squared Cholesky pivot of I - H_SS below this: the block alone fixes a direction
+__all__ = ["NestedCVResult", "nested_folds", "nested_splits", "nested_statistics", "run_nested"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -268,47 +267,31 @@ def _toy_values():
     return ([rng.normal(size=len(splits.test(i))) for i in range(len(splits))],)
 
 
-def normal_pvalue(statistic):
-    """Two-sided p-value of a standard normal statistic."""
-    return float(2 * stats.norm.sf(abs(statistic)))
+def run_nested(estimator, Xt, y, scorer, fit_params, options, n_splits, n_repeats, rng, labels):
+    """Nested CV of ``estimator`` on ``(Xt, y)``: ``(NestedCVResult or None, notes)``.
 
-
-def run_nested(cv, rest, Xt, y, scorer, fit_params, rng, labels, notes):
-    """Nested CV of ``rest`` on ``(Xt, y)`` for the CV estimator ``cv`` (a KFoldCV).
-
-    Uses the batched closed form for least-squares models, otherwise the estimator's
-    own machinery (``cv._resample``: batched fold fits or joblib refits). Returns a
-    :class:`NestedCVResult`, or None (with a note) when some nested fit failed.
+    The nested fits go through the same entry point as the CV run itself
+    (:func:`~resample._model_selection.paths.compute_held_out`: the batched closed
+    form for least-squares models, else batched fold fits or joblib refits), without
+    a fit on all data (the CV run has one). None, with a note, when a nested fit failed.
     """
-    from resample._linalg.least_squares import LeastSquaresCV, shortcut_plan
-
-    K, R = cv.n_splits, cv.nested_repeats
+    K, R = n_splits, n_repeats
     fold_ids = nested_folds(len(y), K, R, rng, y=labels)
     splits = nested_splits(fold_ids, K)
-    values, computation = None, "refits"
-    if cv.shortcut is not False:
-        plan = shortcut_plan(rest, scorer, Xt, y, fit_params)
-        if not isinstance(plan, str):
-            ls = LeastSquaresCV(Xt, y, plan)
-            residuals = ls.many_block_residuals([splits.test(i) for i in range(len(splits))])
-            if residuals is not None:
-                values, computation = [-(e**2) for e in residuals], "closed form"
-    if values is None:
-        outcome = cv._resample(rest, Xt, y, splits, scorer, fit_params, [])
-        if outcome["kind"] == "closed form":
-            values, computation = [-(e**2) for e in outcome["residuals"]], "closed form"
-        else:
-            failed = [i for i, o in enumerate(outcome["outcomes"]) if o.error is not None]
-            if failed:
-                notes.append(
-                    f"interval='nested': {len(failed)} of {len(splits)} nested fits failed (first: "
-                    f"{outcome['outcomes'][failed[0]].error}); no nested interval, the naive one is reported"
-                )
-                return None
-            values = [o.scored.values for o in outcome["outcomes"]]
-    notes.append(
+    options = replace(options, full_fit=False, check_agreement=False, keep_models=False, all_rows=False)
+    record = compute_held_out(estimator, Xt, y, splits, scorer, fit_params, options)
+    if record.failures:
+        first = record.failures[0][1]
+        text = (
+            f"interval='nested': {len(record.failures)} of {len(splits)} nested fits failed (first: {first}); "
+            "no nested interval, the naive one is reported"
+        )
+        return None, (Note(NoteKind.NESTED, text),)
+    solves = "closed-form solves" if record.computation == "closed form" else "fits"
+    text = (
         f"interval='nested': nested cross-validation of Bates, Hastie & Tibshirani (2023), {R} random "
-        f"partitions into {K} folds ({len(splits)} {'closed-form solves' if computation == 'closed form' else 'fits'}); "
+        f"partitions into {K} folds ({len(splits)} {solves}); "
         "the interval is centred at the bias-corrected estimate result_.nested.estimate"
     )
-    return nested_statistics(fold_ids, values, K, computation=computation)
+    result = nested_statistics(fold_ids, record.split_values(), K, computation=record.computation)
+    return result, (Note(NoteKind.NESTED, text),)

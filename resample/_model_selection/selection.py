@@ -19,12 +19,11 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from resample._model_selection.one_se import DIRECTIONS, choose
+from resample._plotting import plot_family
 from resample._utils.checks import check_option
 
 __all__ = ["OneStandardErrorChoice", "select_one_standard_error", "one_standard_error_rule"]
-
-_DIRECTIONS = ("lower", "higher")
-
 
 @dataclass(frozen=True, eq=False)
 class OneStandardErrorChoice:
@@ -88,8 +87,6 @@ class OneStandardErrorChoice:
         Needs matplotlib; see :func:`resample.plotting.plot_family` for the keywords.
         Returns the matplotlib Axes.
         """
-        from resample._plotting import plot_family
-
         results = [
             r if hasattr(r, "estimate") or hasattr(r, "estimate_") else SimpleNamespace(estimate=e, standard_error=s)
             for r, e, s in zip(self.results or [None] * len(self.values), self.estimates, self.standard_errors)
@@ -116,31 +113,6 @@ def _estimate_and_se(result, position):
         f"results[{position}] must be a CVResult, a fitted CV estimator (with estimate_ and standard_error_) "
         f"or an (estimate, standard_error) pair; got {type(result).__name__}."
     )
-
-
-def _simplest(candidates, values, simpler, estimates):
-    """Among ``candidates`` (indices), the simplest; ties go to the better estimate."""
-    key = (lambda v: v) if simpler == "lower" else (lambda v: -v)
-    try:
-        return min(candidates, key=lambda i: (key(values[i]), -estimates[i]))
-    except TypeError as exc:
-        raise TypeError(
-            f"the parameter values {list(values)!r} cannot be ordered to find the simplest model; "
-            "pass numeric values (e.g. the polynomial degree, the ridge alpha, the number of neighbours)."
-        ) from exc
-
-
-def _choose(values, estimates, ses, simpler):
-    estimates = np.asarray(estimates, dtype=float)
-    ses = np.asarray(ses, dtype=float)
-    finite = np.isfinite(estimates)
-    if not finite.any():
-        raise ValueError("no model in the family has a finite estimate; the one-standard-error rule needs one.")
-    best = int(np.flatnonzero(finite)[np.argmax(estimates[finite])])
-    se = ses[best] if np.isfinite(ses[best]) else 0.0
-    threshold = float(estimates[best] - se)
-    candidates = [i for i in range(len(values)) if finite[i] and estimates[i] >= threshold]
-    return _simplest(candidates, values, simpler, estimates), best, threshold
 
 
 def select_one_standard_error(results, values=None, *, simpler="lower"):
@@ -171,7 +143,7 @@ def select_one_standard_error(results, values=None, *, simpler="lower"):
     >>> choice.value, choice.best_value, round(choice.threshold, 2)
     (2, 5, -19.5)
     """
-    check_option(simpler, "simpler", _DIRECTIONS)
+    check_option(simpler, "simpler", DIRECTIONS)
     if isinstance(results, Mapping):
         if values is not None:
             raise ValueError("values must be None when results is a mapping {value: result}: the keys are the values.")
@@ -191,7 +163,7 @@ def select_one_standard_error(results, values=None, *, simpler="lower"):
     pairs = [_estimate_and_se(r, i) for i, r in enumerate(results)]
     estimates = np.array([p[0] for p in pairs])
     ses = np.array([p[1] for p in pairs])
-    index, best, threshold = _choose(values, estimates, ses, simpler)
+    index, best, threshold = choose(values, estimates, ses, simpler)
     return OneStandardErrorChoice(
         index=index,
         value=values[index],
@@ -245,7 +217,7 @@ def one_standard_error_rule(param, simpler="lower", *, metric=None):
     """
     if not isinstance(param, str) or not param:
         raise TypeError(f"param must be the name of a grid parameter (a non-empty str); got {param!r}.")
-    check_option(simpler, "simpler", _DIRECTIONS)
+    check_option(simpler, "simpler", DIRECTIONS)
     if metric is not None and not isinstance(metric, str):
         raise TypeError(f"metric must be a scorer name of the search or None; got {metric!r}.")
     suffix = "test_score" if metric is None else f"test_{metric}"
@@ -270,7 +242,7 @@ def one_standard_error_rule(param, simpler="lower", *, metric=None):
         means = np.asarray(cv_results[mean_key], dtype=float)
         ses = np.asarray(cv_results[std_key], dtype=float) / np.sqrt(max(n_splits, 1))
         values = [p[param] for p in candidates]
-        index, _, _ = _choose(values, means, ses, simpler)
+        index, _, _ = choose(values, means, ses, simpler)
         return int(index)
 
     rule.__name__ = f"one_standard_error_rule_{param}"

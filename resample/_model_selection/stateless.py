@@ -10,6 +10,7 @@ that inspects the instance, for example to turn caching off under random
 augmentation).
 """
 
+from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import (
     Binarizer,
@@ -18,7 +19,9 @@ from sklearn.preprocessing import (
     PolynomialFeatures,
 )
 
-__all__ = ["is_stateless", "split_stateless_prefix"]
+from resample._utils.notes import Note, NoteKind
+
+__all__ = ["is_stateless", "split_stateless_prefix", "fit_stateless_prefix", "with_prefix"]
 
 
 def _function_transformer_is_stateless(step):
@@ -73,3 +76,41 @@ def split_stateless_prefix(estimator):
     rest_steps = steps[k:]
     rest = rest_steps[0][1] if len(rest_steps) == 1 else Pipeline(rest_steps)
     return steps[:k], rest
+
+
+def fit_stateless_prefix(estimator, X, y):
+    """Fit the stateless leading steps once: ``(fitted_prefix, rest, Xt, notes)``.
+
+    ``Xt`` is ``X`` through the fitted prefix (``X`` itself without one); ``rest``
+    is what every split fits; ``notes`` say which steps were computed once.
+    """
+    prefix, rest = split_stateless_prefix(estimator)
+    fitted, Xt = [], X
+    for name, step in prefix:
+        if step is not None and step != "passthrough":
+            step = clone(step)  # never fit the caller's step
+            Xt = step.fit_transform(Xt, y) if y is not None else step.fit_transform(Xt)
+        fitted.append((name, step))
+    notes = ()
+    if prefix:
+        text = "stateless steps computed once for all splits: " + ", ".join(name for name, _ in prefix)
+        notes = (Note(NoteKind.STATELESS_PREFIX, text),)
+    return fitted, rest, Xt, notes
+
+
+def with_prefix(prefix, model):
+    """The fitted stateless steps followed by a fitted model, as one Pipeline."""
+    if not prefix:
+        return model
+    steps = list(prefix) + (list(model.steps) if isinstance(model, Pipeline) else [("model", model)])
+    if not isinstance(model, Pipeline):
+        steps[-1] = (_final_name(prefix), model)
+    return Pipeline(steps)
+
+
+def _final_name(prefix):
+    names = {n for n, _ in prefix}
+    name = "model"
+    while name in names:
+        name += "_"
+    return name

@@ -9,8 +9,13 @@ import numpy as np
 
 from resample.cli.data import check_columns, check_numeric, check_target, drop_missing, infer_task, numeric_columns, read_table
 from resample.cli.specs import MODELS, UsageError, parse_model
+from resample._utils.notes import note_kind
+from resample.exceptions import NoteKind
 
 __all__ = ["EVAL_METHODS", "EvaluateOutcome", "run_evaluate", "format_evaluate", "evaluate_report"]
+
+#: Notes of the library the command leaves out: how the numbers were computed, not what they mean.
+_SILENT_NOTES = frozenset({NoteKind.STATELESS_PREFIX, NoteKind.BATCHED_FOLDS, NoteKind.METHOD})
 
 #: Scorers the bootstrap .632+ can combine (a mean of a per-sample loss with a no-information rate).
 _BOOTSTRAP_SCORINGS = ("neg_mean_squared_error", "accuracy", "neg_log_loss")
@@ -186,6 +191,8 @@ def _fit(cv, X, y, notes):
     for w in caught:
         if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning)):
             continue
+        if note_kind(w.message) is NoteKind.SHORTCUT_DISAGREES:  # the result's note says it better
+            continue
         text = str(w.message).split(";")[0].split(". ")[0]
         name = w.category.__name__
         msg = f"{name}: {text}"
@@ -240,15 +247,15 @@ def run_evaluate(args, warn):
     for res in results.values():
         for r in res:
             for note in r.notes:
-                if any(t in note for t in ("stateless steps", "fold models fitted", "estimate from")) or note in notes:
+                kind = note_kind(note)
+                if kind in _SILENT_NOTES or note in notes:
                     continue
-                if "The closed form reports exact least squares" in note:
+                if kind is NoteKind.SHORTCUT_DISAGREES:
                     note = ("closed form: the raw polynomial design is ill-conditioned; the exact least-squares "
                             "numbers are reported (ISLR's), which LinearRegression's own solver would miss")
                     if note in notes:
                         continue
                 notes.append(note)
-    notes = [n for n in notes if not n.startswith("ShortcutWarning")]
     return EvaluateOutcome(
         source=source, n_rows=n, target=args.target, features=list(args.features), family=family, scoring=scoring,
         confidence=args.confidence, titles={k: EVAL_METHODS[k].title(args) for k in methods}, results=results,

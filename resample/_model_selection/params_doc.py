@@ -1,0 +1,80 @@
+"""The numpydoc text of the parameters and attributes every CV estimator shares."""
+
+__all__ = ["SHARED_PARAMETERS_DOC"]
+
+SHARED_PARAMETERS_DOC = """
+    scoring : str, callable or None, default=None
+        What scikit-learn's ``scoring`` takes: a scorer name, or a callable
+        ``scorer(estimator, X, y)``. None uses the estimator's ``score``.
+    n_jobs : int or None, default=None
+        Splits fitted in parallel through joblib (so a Dask or Ray joblib backend
+        scales out unchanged). Results do not depend on it.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed of the splits.
+    error_score : "raise" or float, default="raise"
+        "raise" re-raises the first failing fit, with a note naming its split. A
+        number records it as that split's score; failed splits are left out of the
+        estimate and listed in ``result_.notes``.
+    refit : bool, default=True
+        Fit the estimator on all the data afterwards (``estimator_``; ``predict``
+        and friends use it).
+    return_estimators : bool, default=False
+        Keep the fold models in ``estimators_``.
+    batch_folds : "auto" or False, default="auto"
+        When the estimator implements ``fit_folds`` (the fold-batching protocol of
+        :mod:`resample._protocol`) "auto" lets it fit all splits at once.
+    shortcut : "auto", True or False, default="auto"
+        Exact closed form for least-squares models (``LinearRegression``, ``Ridge``,
+        alone or after stateless Pipeline steps) with squared-error scoring: no
+        refits. "auto" uses it when valid, True requires it (and says why not),
+        False always refits. Where the estimator's own solver disagrees with exact
+        least squares (ill-conditioned designs) a ``ShortcutWarning`` says so and
+        ``result_.notes`` records it.
+    progress : bool, default=False
+        Show a progress bar (tqdm, on stderr) over the split fits, also under
+        ``n_jobs > 1``. The closed form and batched fold fits have no per-split
+        work to follow and show none. Silent by default.
+
+    memory : str, path-like, joblib.Memory or None, default=None
+        A directory (a joblib.Memory gives its ``location``) where each finished
+        split is stored as soon as it finishes. Running the same call again after
+        a crash or an interrupt recomputes only the splits that had not finished
+        (and any that failed), and gives the identical result. Trust model: the
+        directory is treated as untrusted. Scores, per-sample values and
+        predictions are stored as JSON and ``.npy`` (read without pickles); a fold
+        model is pickled only with ``return_estimators=True``; every entry is
+        signed with an HMAC whose key lives outside the directory (in
+        ``~/.config/resample/cache-key``, or ``$XDG_CONFIG_HOME/resample``, or the
+        file ``$RESAMPLE_CACHE_KEY_FILE``; created on first use, mode 0600), and an
+        entry that fails it is never loaded: it is discarded with a
+        ``CacheWarning`` and recomputed. An entry's key covers the data, the
+        split, the estimator's parameters, the source of its classes and modules,
+        the scorer and the versions of Python and the computing packages, so
+        edited code or upgraded packages recompute. Anyone who can read the key
+        file can forge entries: keep it private. See ``docs/caching.md``.
+
+    Attributes
+    ----------
+    estimate_ : float
+        Resampling estimate of the score, in the scorer's units and sign (for
+        ``neg_mean_squared_error`` minus the MSE). Per-sample metrics pool all
+        held-out values; other metrics average split scores weighted by test size.
+    standard_error_ : float
+        Naive standard error: std of the split scores over sqrt(number of splits);
+        for LOOCV with a per-sample metric, std of the per-sample values over
+        sqrt(n). It ignores that training sets overlap, so it is an approximation
+        that tends to be too small. With ``interval="nested"`` (KFoldCV) it is the
+        nested-CV standard error instead.
+    naive_standard_error_ : float
+        The naive standard error, whatever ``interval`` is.
+    nested_ : NestedCVResult or None
+        The nested-CV estimates (``interval="nested"``), else None.
+    scores_ : ndarray of shape (n_splits,)
+    result_ : CVResult
+    estimator_ : estimator
+        The model refit on all data (``refit=True``).
+    estimators_ : list of estimators
+        The fold models (``return_estimators=True``).
+    n_splits_ : int
+    scorer_ : callable
+"""

@@ -1,0 +1,175 @@
+"""The one entry point that computes held-out values: closed form, batched folds or refits.
+
+:func:`compute_held_out` tries, in order, the exact least-squares closed form
+(:mod:`resample._linalg.least_squares`), the estimator's own fold batching
+(``fit_folds``, :mod:`resample._protocol`) and one fit per split through joblib
+(:mod:`resample._model_selection.engine`), and returns the typed record of the path
+that ran (:mod:`resample._model_selection.records`). Every CV estimator, the nested
+CV and the comparison of two estimators go through it.
+"""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import clone, is_classifier
+
+from resample._linalg.least_squares import LeastSquaresCV, shortcut_plan
+from resample._model_selection.engine import run_splits, score_fitted
+from resample._model_selection.records import BatchedRecord, ClosedFormRecord, RefitRecord
+from resample._model_selection.scoring import pointwise_metric
+from resample._protocol import fit_folds, supports_fit_folds
+from resample._utils.notes import Note, NoteKind
+from resample.exceptions import ShortcutWarning
+
+__all__ = ["PathOptions", "compute_held_out", "AGREEMENT_TOL"]
+
+#: Largest gap, in units of std(y), between the closed form's exact least-squares
+#: fit and the estimator's own fit on all data before the user is warned.
+AGREEMENT_TOL = 1e-6
+#: Ridge solvers that solve the normal equations directly (the others iterate to a tolerance)
+_DIRECT = ("auto", "cholesky", "svd")
+
+
+@dataclass(frozen=True)
+class PathOptions:
+    """How :func:`compute_held_out` may compute (the CV estimators' parameters of the same names).
+
+    ``full_fit``: the closed form also fits the estimator on all data (for ``estimator_``);
+    ``check_agreement``: it compares that fit with exact least squares and warns on a gap;
+    ``all_rows``: each fold model is also scored on every row (Davison-Hinkley).
+    """
+
+    shortcut: object = "auto"
+    batch_folds: object = "auto"
+    n_jobs: int | None = None
+    error_score: object = "raise"
+    keep_models: bool = False
+    progress: bool = False
+    memory: object = None
+    full_fit: bool = False
+    check_agreement: bool = True
+    all_rows: bool = False
+
+
+def compute_held_out(estimator, X, y, splits, scorer, fit_params, options):
+    """Held-out values of ``estimator`` on every split of ``splits``, by the fastest valid path.
+
+    Parameters
+    ----------
+    estimator : estimator
+        What is resampled (after any stateless prefix); never fitted itself.
+    X, y : the (transformed) data
+    splits : SplitIndices
+    scorer : callable
+    fit_params : dict
+    options : PathOptions
+
+    Returns
+    -------
+    ClosedFormRecord, BatchedRecord or RefitRecord
+    """
+    if options.shortcut is not False:
+        plan = shortcut_plan(estimator, scorer, X, y, fit_params)
+        if isinstance(plan, str):
+            if options.shortcut is True:
+                raise ValueError(f"shortcut=True, but the closed form cannot be used: {plan}.")
+        else:
+            record = _closed_form(estimator, plan, X, y, splits, options)
+            if record is not None:
+                return record
+            if options.shortcut is True:
+                raise ValueError(
+                    "shortcut=True, but the closed form is singular on some split (a training set "
+                    "loses a direction of the full design); pass shortcut='auto' to refit there."
+                )
+    labels = _predicts_labels(estimator, scorer)
+    notes = ()
+    if options.batch_folds is not False and supports_fit_folds(estimator):
+        record = _batched(estimator, X, y, splits, scorer, options, labels)
+        if record is not None:
+            return record
+        notes = (Note(NoteKind.BATCH_DECLINED,
+                      f"{type(estimator).__name__} declined to fit the folds together; fitted one by one"),)
+    outcomes = run_splits(
+        estimator, X, y, list(splits), scorer, fit_params=fit_params, n_jobs=options.n_jobs,
+        error_score=options.error_score, keep=options.keep_models, progress=options.progress,
+        memory=options.memory, all_rows=options.all_rows,
+    )
+    return RefitRecord.from_outcomes(splits, outcomes, options.error_score, label_predictions=labels, notes=notes)
+
+
+def _batched(estimator, X, y, splits, scorer, options, labels):
+    """The fold models of ``fit_folds``, scored per split; None when the estimator declines."""
+    fitted = fit_folds(clone(estimator), X, y, list(splits))
+    if fitted is None:
+        return None
+    outcomes = [
+        score_fitted(m, X, y, tr, te, scorer, i, len(splits), options.error_score, options.keep_models,
+                     all_rows=options.all_rows)
+        for i, (m, (tr, te)) in enumerate(zip(fitted, splits))
+    ]
+    return BatchedRecord.from_fitted(splits, outcomes, options.error_score, type(estimator).__name__,
+                                     label_predictions=labels)
+
+
+def _closed_form(estimator, plan, X, y, splits, options):
+    """Exact held-out residuals of a least-squares fit, or None where a training set is singular."""
+    ls = LeastSquaresCV(X, y, plan)
+    if len(splits.test_index) == len(splits) == ls.n and splits.is_partition_complement:
+        loo = ls.loo_residuals()  # leave-one-out: the leverages alone
+        parts = None if loo is None else [loo[splits.test_index]]
+    else:
+        tests = [splits.test(i) for i in range(len(splits))]
+        if splits.is_partition_complement:
+            parts = ls.many_block_residuals(tests)
+        else:  # gaps or bootstrap samples: solve on each training set
+            parts = [ls.refit_residuals(splits[i][0], t) for i, t in enumerate(tests)]
+    if parts is None or any(r is None for r in parts):
+        return None
+    # The estimator's own fit on all data: needed for estimator_, and to see whether
+    # its solver agrees with exact least squares on this design.
+    check = options.check_agreement and _needs_agreement_check(estimator, plan, ls)
+    full = clone(estimator).fit(X, y) if (check or options.full_fit) else None
+    gap = ls.agreement(full.predict(X)) if check else 0.0
+    notes = () if gap <= AGREEMENT_TOL else (_disagreement(plan, ls, gap),)
+    residuals = np.concatenate(parts)  # aligned with splits.test_index
+    y_test = np.asarray(y, dtype=float)[splits.test_index]
+    return ClosedFormRecord(splits, residuals, y_test, ls, full, notes)
+
+
+def _disagreement(plan, ls, gap):
+    """The note (and ShortcutWarning) when the estimator's own fit differs from exact least squares."""
+    note = Note(
+        NoteKind.SHORTCUT_DISAGREES,
+        f"The closed form reports exact least squares, but {plan.model}'s own fit on all the data "
+        f"differs from it by up to {gap:.2g} standard deviations of y (the scaled design has "
+        f"condition number {ls.condition:.2g} and rank {ls.rank}); refits of {plan.model} would give "
+        "other numbers. Pass shortcut=False to cross-validate the estimator's own refits, or use a "
+        "better-conditioned design (orthogonal polynomials, StandardScaler).",
+    )
+    # stacklevel: _disagreement, _closed_form, compute_held_out, BaseCV.fit, the caller
+    warnings.warn(ShortcutWarning(str(note), kind=note.kind), stacklevel=5)
+    return note
+
+
+def _needs_agreement_check(estimator, plan, ls):
+    """Whether the estimator's own fit could differ from exact least squares here.
+
+    Ridge with a direct solver on a well-conditioned system cannot, beyond rounding.
+    LinearRegression (scikit-learn >= 1.9) cuts singular values of the centred X
+    below ``tol`` times the largest (``eps * max(n, p)`` before), so it agrees while
+    the centred design's condition number stays well inside ``1 / cutoff``.
+    """
+    params = estimator.get_params()
+    if plan.model == "Ridge":
+        return ls.condition >= 1e8 or params["solver"] not in _DIRECT
+    tol = params.get("tol")
+    cutoff = tol if tol is not None else np.finfo(float).eps * max(ls.Z.shape)
+    return not ls.centred_condition() * cutoff < 0.01
+
+
+def _predicts_labels(estimator, scorer):
+    """Whether the held-out predictions of a per-sample metric are class labels."""
+    point = pointwise_metric(scorer)
+    return point is not None and point[0].response == "predict" and is_classifier(estimator)
