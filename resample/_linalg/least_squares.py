@@ -29,7 +29,7 @@ import numpy as np
 import scipy.linalg as sla
 from sklearn.linear_model import LinearRegression, Ridge
 
-from resample._utils.sklearn_compat import scorer_parts
+from resample._utils.sklearn_compat import scorer_parts, validate_estimator_params
 
 __all__ = ["shortcut_plan", "LeastSquaresCV"]
 
@@ -59,6 +59,9 @@ def shortcut_plan(estimator, scorer, X, y, fit_params):
             f"the closed form covers LinearRegression and Ridge (alone or after stateless Pipeline steps); "
             f"got {type(estimator).__name__}"
         )
+    # The estimator's own parameter checks first (Ridge(alpha=-1) and
+    # LinearRegression(fit_intercept="yes") fail their fit, so they fail here too).
+    validate_estimator_params(estimator)
     params = estimator.get_params()
     if params.get("positive"):
         return "positive=True constrains the coefficients, so the fit is not a linear smoother"

@@ -168,6 +168,7 @@ class BaseCV(RefitDelegationMixin, MetaEstimatorMixin, BaseEstimator):
             self.estimator_ = with_prefix(prefix, final)
         self.result_ = self._finish(FittedRun(record, result, rest, prefix, Xt, y, scorer, fit_params))
         self.estimate_ = self.result_.estimate
+        self.mean_score_ = self.result_.mean_score
         self.standard_error_ = self.result_.standard_error
         return self
 

@@ -58,7 +58,14 @@ SHARED_PARAMETERS_DOC = """
     estimate_ : float
         Resampling estimate of the score, in the scorer's units and sign (for
         ``neg_mean_squared_error`` minus the MSE). Per-sample metrics pool all
-        held-out values; other metrics average split scores weighted by test size.
+        held-out values (the mean over all held-out rows, so each split weighs by
+        its test size); other metrics average split scores weighted by test size.
+        With equal test sizes both equal ``mean_score_``; with unequal folds they
+        do not.
+    mean_score_ : float
+        The plain mean of the split scores (failed splits left out): ISLR's eq. 5.3
+        ``CV_(k) = mean of the fold errors``, and what
+        ``cross_val_score(...).mean()`` gives on the same splits.
     standard_error_ : float
         Naive standard error: std of the split scores over sqrt(number of splits);
         for LOOCV with a per-sample metric, std of the per-sample values over

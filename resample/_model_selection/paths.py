@@ -19,6 +19,7 @@ from resample._model_selection.engine import run_splits, score_fitted
 from resample._model_selection.records import BatchedRecord, ClosedFormRecord, RefitRecord
 from resample._model_selection.scoring import pointwise_metric
 from resample._protocol import fit_folds, supports_fit_folds
+from resample._utils.sklearn_compat import scorer_parts
 from resample._utils.notes import Note, NoteKind
 from resample.exceptions import ShortcutWarning
 
@@ -170,6 +171,16 @@ def _needs_agreement_check(estimator, plan, ls):
 
 
 def _predicts_labels(estimator, scorer):
-    """Whether the held-out predictions of a per-sample metric are class labels."""
+    """Whether the held-out predictions are class labels (pooled per row by vote).
+
+    A classifier's ``predict`` feeds accuracy and the plain scorers of label metrics
+    (``f1_macro``, ``balanced_accuracy``, ``precision_macro``...); those labels may
+    be strings, and numeric ones must not be averaged either.
+    """
+    if not is_classifier(estimator):
+        return False
     point = pointwise_metric(scorer)
-    return point is not None and point[0].response == "predict" and is_classifier(estimator)
+    if point is not None:
+        return point[0].response == "predict"
+    parts = scorer_parts(scorer)
+    return parts is not None and parts[2] == "predict"

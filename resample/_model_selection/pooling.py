@@ -2,7 +2,8 @@
 
 The estimate (see :class:`~resample._model_selection.results.CVResult`): where the
 metric is a mean over samples, the mean of all pooled held-out values (for equal
-folds ISLR's CV_(k), eq. 5.3); otherwise the mean of the split scores weighted by
+folds ISLR's CV_(k), eq. 5.3, the plain mean of the fold errors; with unequal
+folds it weighs each fold by its size, and ``mean_score`` keeps the plain mean); otherwise the mean of the split scores weighted by
 test-set size; for one-sample test sets (LOOCV) with a metric that is not a mean
 over samples, the metric of the pooled held-out predictions. The standard error is
 the naive one (split scores' standard deviation over sqrt(number of splits); for
@@ -47,10 +48,12 @@ def pool(record, *, y, scorer, scoring, method, repeats, notes=(), nested=None, 
     estimate, se, how = _estimate(record, y, scorer, name)
     oof = counts = None
     if record.predictions is not None and len(record.sample_index) == len(record.predictions):
-        vote = record.sample_values is not None and record.label_predictions
+        # class labels (of any metric, and any non-numeric prediction) are pooled by vote, not averaged
+        vote = record.label_predictions or np.asarray(record.predictions).dtype.kind not in "biufc"
         oof, counts = oof_average(record.sample_index, record.predictions, record.splits.n_samples, vote=vote)
     notes = tuple(notes) + record.notes + _failure_notes(record) + how
     return CVResult(
+        mean_score=mean_score(record),
         estimate=estimate,
         standard_error=se if nested is None else nested.standard_error,
         confidence_interval=normal_interval(estimate, se, confidence_level)
@@ -105,6 +108,13 @@ def _estimate(record, y, scorer, name):
     note = Note(NoteKind.POOLING,
                 "one-sample test sets with a metric that is not a mean over samples: plain mean of split scores")
     return float(np.mean(scores)), naive_standard_error(scores), (note,)
+
+
+def mean_score(record):
+    """The plain mean of the successful splits' scores: ISLR's eq. 5.3, ``cross_val_score(...).mean()``."""
+    ok = np.ones(len(record.splits), dtype=bool)
+    ok[[i for i, _ in record.failures]] = False
+    return float(np.mean(record.scores[ok])) if ok.any() else float("nan")
 
 
 def check_failures(record):

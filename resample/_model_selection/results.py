@@ -170,6 +170,11 @@ class CVResult:
     confidence_level : float
     scores : ndarray of shape (n_splits,)
         One score per split, in the scorer's sign.
+    mean_score : float or None
+        The plain mean of ``scores`` over the splits that did not fail: ISLR's
+        eq. 5.3 and ``cross_val_score(...).mean()``. It equals ``estimate`` for
+        equal test sizes; with unequal ones ``estimate`` weighs each split by its
+        test size (it pools the per-sample values) and the two differ.
     splits : SplitIndices
         The ``(train, test)`` index arrays.
     sample_index, sample_split : ndarray
@@ -244,6 +249,7 @@ class CVResult:
     oof_predictions: np.ndarray | None = field(default=None, repr=False)
     oof_counts: np.ndarray | None = field(default=None, repr=False)
     failures: tuple = ()
+    mean_score: float | None = None
 
     @property
     def n_splits(self):

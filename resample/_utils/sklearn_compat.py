@@ -65,3 +65,15 @@ def delegated_tags(tags, estimator):
     tags.input_tags.sparse = sub.input_tags.sparse
     tags.input_tags.allow_nan = sub.input_tags.allow_nan
     return tags
+
+
+def validate_estimator_params(estimator):
+    """Run ``estimator``'s own parameter validation (what its ``fit`` runs first).
+
+    For code that uses an estimator's parameters without calling its ``fit`` (the
+    closed form): a value its ``fit`` refuses is refused here with scikit-learn's
+    own message. Estimators without ``_validate_params`` are left alone.
+    """
+    check = getattr(estimator, "_validate_params", None)
+    if callable(check):
+        check()
