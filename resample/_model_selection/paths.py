@@ -16,14 +16,18 @@ from sklearn.base import clone, is_classifier
 
 from resample._linalg.least_squares import LeastSquaresCV, shortcut_plan
 from resample._model_selection.engine import run_splits, score_fitted
-from resample._model_selection.records import BatchedRecord, ClosedFormRecord, RefitRecord
+from resample._model_selection.records import (
+    BatchedRecord,
+    ClosedFormRecord,
+    RefitRecord,
+)
 from resample._model_selection.scoring import pointwise_metric
 from resample._protocol import fit_folds, supports_fit_folds
-from resample._utils.sklearn_compat import scorer_parts
 from resample._utils.notes import Note, NoteKind
+from resample._utils.sklearn_compat import scorer_parts
 from resample.exceptions import ShortcutWarning
 
-__all__ = ["PathOptions", "compute_held_out", "AGREEMENT_TOL"]
+__all__ = ["AGREEMENT_TOL", "PathOptions", "compute_held_out"]
 
 #: Largest gap, in units of std(y), between the closed form's exact least-squares
 #: fit and the estimator's own fit on all data before the user is warned.

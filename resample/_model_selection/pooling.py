@@ -17,11 +17,15 @@ from sklearn.utils import _safe_indexing
 
 from resample._model_selection.adjust import oof_average
 from resample._model_selection.results import CVResult, normal_interval
-from resample._model_selection.scoring import pointwise_metric, pooled_score, scorer_name
+from resample._model_selection.scoring import (
+    pointwise_metric,
+    pooled_score,
+    scorer_name,
+)
 from resample._utils.notes import Note, NoteKind
 from resample.exceptions import ResampleWarning
 
-__all__ = ["pool", "check_failures", "naive_standard_error"]
+__all__ = ["check_failures", "naive_standard_error", "pool"]
 
 
 def pool(record, *, y, scorer, scoring, method, repeats, notes=(), nested=None, confidence_level=0.95):
