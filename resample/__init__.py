@@ -11,6 +11,7 @@ from resample._model_selection.compare import ComparisonResult, compare
 from resample._model_selection.nested import NestedCVResult
 from resample._bootstrapping.bootstrap import BootstrapResult, bootstrap
 from resample._bootstrapping.jackknife import JackknifeResult, jackknife
+from resample._bootstrapping.poisson import poisson_bootstrap
 from resample._bootstrapping.estimator import BootstrapEstimator
 from resample._model_selection.bootstrap_cv import BootstrapCV
 from resample._model_selection.selection import OneStandardErrorChoice, one_standard_error_rule, select_one_standard_error
@@ -28,6 +29,7 @@ __all__ = [
     "ConfidenceInterval",
     "bootstrap",
     "BootstrapResult",
+    "poisson_bootstrap",
     "jackknife",
     "JackknifeResult",
     "BootstrapEstimator",

@@ -47,6 +47,9 @@ class BootstrapResult:
         BCa's ``z0`` and ``a`` (None for other methods).
     resample_standard_errors : ndarray or None
         Studentized method: the standard error of the statistic within each resample.
+    computation : str
+        ``"resamples"`` (drawn rows, :func:`resample.bootstrap`) or ``"poisson"``
+        (Poisson weights in one pass, :func:`resample.poisson_bootstrap`).
     """
 
     estimate: object
@@ -63,6 +66,7 @@ class BootstrapResult:
     acceleration: object = None
     resample_standard_errors: np.ndarray | None = field(default=None, repr=False)
     alternative: str = "two-sided"
+    computation: str = "resamples"
 
     def to_frame(self):
         """One row per resample: its number and the statistic's value(s).
