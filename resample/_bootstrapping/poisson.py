@@ -11,6 +11,7 @@ the counter stream of :mod:`resample._utils.counter_rng` at ``(seed, resample, g
 row)``, so they are the same for any chunking, partitioning, number of workers or order.
 """
 
+import itertools
 import statistics
 
 import numpy as np
@@ -20,7 +21,7 @@ from resample._bootstrapping.tables import as_table, float_block, map_reduce
 from resample._utils.checks import _short, check_confidence_level, check_n_resamples, check_option
 from resample._utils.counter_rng import PoissonTiles, key_from_seed
 
-__all__ = ["poisson_bootstrap", "POISSON_METHODS"]
+__all__ = ["POISSON_METHODS", "poisson_bootstrap"]
 
 #: Interval methods of the Poisson bootstrap. BCa needs the acceleration (a jackknife,
 #: i.e. a second pass, or third moments of every column pair) and the studentized
@@ -115,7 +116,7 @@ def block_sums(block, start, key, n_resamples):
     out[0] = augmented.sum(axis=0)
     tiles = PoissonTiles(key, np.arange(n_resamples), tile=TILE)
     edges = [start, *range((start // TILE + 1) * TILE, start + m, TILE), start + m]
-    for a, b in zip(edges[:-1], edges[1:]):
+    for a, b in itertools.pairwise(edges):
         out[1:] += tiles.weights(a, b).T @ augmented[a - start : b - start]
     return out
 
@@ -201,16 +202,16 @@ def poisson_bootstrap(data, statistic, *, n_resamples=1000, confidence_level=0.9
     _, stat = _check_statistic(statistic, table.n_columns)
     totals = map_reduce(table, block_sums, np.add, key, n_resamples)
     estimate, distribution = _evaluate(stat, totals, table.one_dimensional)
-    notes = [
+    note = (
         f"Poisson bootstrap: {table.n_rows} rows in {len(table.blocks)} block(s), Poisson(1) weights "
         "from the counter stream at (seed, resample, row)."
-    ]
+    )
     return summarize(
         estimate,
         distribution,
         method=method,
         confidence_level=confidence_level,
-        notes=[*notes, *table.notes],
+        notes=[note, *table.notes],
         computation="poisson",
     )
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from resample._utils.checks import _short
 
-__all__ = ["Table", "as_table", "map_reduce", "float_block"]
+__all__ = ["Table", "as_table", "float_block", "map_reduce"]
 
 
 @dataclass(frozen=True)
