@@ -183,7 +183,8 @@ def bootstrap_report(o, report):
                    str(o.n_resamples)]])
     shown = "bca" if "bca" in o.results else next(iter(o.results))
     res = o.results[shown]
-    label = f"{o.statistic.name} of {', '.join(map(str, o.columns))}"
+    # column names are user text: a "$" would start matplotlib's math mode (and "$x" fails to parse)
+    label = f"{o.statistic.name} of {', '.join(map(str, o.columns))}".replace("$", r"\$")
     if o.bundled and o.statistic.name == "alpha":
         sims = _simulated_alphas(o.seed, o.n_rows)
         boot = np.asarray(res.bootstrap_distribution)

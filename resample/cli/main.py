@@ -8,17 +8,18 @@
 
 Without a CSV file ``evaluate`` runs on ISLR's Auto data (``mpg ~ poly(horsepower, d)``,
 d = 1..10: Figures 5.2 and 5.4) and ``bootstrap`` on the Portfolio data (the weight
-alpha: Figure 5.10). Mistakes in the command line or the file give a message and exit
-status 2.
+alpha: Figure 5.10). Every failure (the command line, the data, the model, the output) is one line on
+stderr and exit status 2, never a traceback; `--debug` adds the traceback.
 """
 
 import argparse
 import shlex
 import sys
 import textwrap
+import traceback
 import warnings
 
-from resample.cli.specs import MODELS, STATISTICS, UsageError
+from resample.cli.specs import MODELS, STATISTICS, UsageError, parse_model
 from resample._utils.checks import check_confidence_level, check_int
 from resample.cli.bootstrap import INTERVAL_METHODS, bootstrap_report, format_bootstrap, run_bootstrap
 from resample.cli.evaluate import EVAL_METHODS, evaluate_report, format_evaluate, run_evaluate
@@ -61,17 +62,29 @@ def _columns(values):
     return out
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line (``UsageError``) instead of the usage block and a second line."""
+
+    def error(self, message):
+        exc = UsageError(f"{message} (see {self.prog} --help)")
+        exc.prog = self.prog  # "resample evaluate": the subcommand whose options were wrong
+        raise exc
+
+
 def _common(p):
     p.add_argument("--seed", type=_seed, default=1, help="seed of every random split and resample (default: 1)")
     p.add_argument("--confidence", type=_level, default=0.95, metavar="LEVEL",
                    help="confidence level of the intervals (default: 0.95)")
     p.add_argument("--report", metavar="DIR", help="also write DIR/index.html: tables and figures in one self-contained page")
+    p.add_argument("--overwrite", action="store_true",
+                   help="let --report replace the report files in a directory that is not empty")
     p.add_argument("--progress", action="store_true", help="show progress bars on stderr")
+    p.add_argument("--debug", action="store_true", help="on failure, show the Python traceback too")
 
 
 def build_parser():
     models = ", ".join(f"{k}" for k in MODELS)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description=textwrap.fill(
             "Estimate how well a model predicts new data (validation set, LOOCV, k-fold, bootstrap .632+) "
@@ -88,6 +101,9 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--report", metavar="DIR", dest="top_report",
                         help="write DIR/index.html with every figure (also after a subcommand)")
+    parser.add_argument("--overwrite", action="store_true", dest="top_overwrite",
+                        help="let --report replace the report files in a directory that is not empty")
+    parser.add_argument("--debug", action="store_true", dest="top_debug", help="on failure, show the traceback too")
     sub = parser.add_subparsers(dest="command", metavar="{evaluate,bootstrap}")
 
     ev = sub.add_parser(
@@ -188,11 +204,11 @@ def _new_report(title, subtitle, argv):
     return r
 
 
-def _walkthrough(args, argv):
+def _walkthrough(args, argv, target=None):
     """No subcommand: ISLR chapter 5 on the bundled data, through the two subcommands."""
     parser = build_parser()
     report = None
-    if args.report:
+    if target is not None:
         report = _new_report("ISLR chapter 5 on the bundled data", "resampling methods, reproduced by resample", argv)
     print("ISLR chapter 5, reproduced on the bundled data: `resample evaluate` (Auto) and `resample bootstrap` "
           "(Portfolio).\nRun `resample --help` for the commands and `resample evaluate --help` for your own CSV.\n")
@@ -200,35 +216,87 @@ def _walkthrough(args, argv):
     print()
     _bootstrap(parser.parse_args(["bootstrap"]), report)
     if report is not None:
-        _write(report, args.report, argv)
+        _write(report, target, argv)
     return 0
 
 
-def main(argv=None):
-    """Run the command; returns the exit status (0, or 2 for a usage error)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)  # argparse itself exits with status 2 on bad options
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
+def _failure(exc):
+    """The one line that says what went wrong: a usage error as it is, anything else with its type."""
+    if isinstance(exc, UsageError):
+        return _one_line(exc)
+    if isinstance(exc, MemoryError):
+        return "out of memory (MemoryError); try fewer rows, --n-resamples or --method, or --n-jobs 1"
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return _one_line(f"{exc.strerror or exc}: {exc.filename!r}")
+    return _one_line(f"{type(exc).__name__}: {exc}") + " (run with --debug for the traceback)"
+
+
+def _run(args, argv):
     command = args.command
-    # `resample --report DIR evaluate` means the same as `resample evaluate --report DIR`
-    args.report = getattr(args, "report", None) or args.top_report
+    target = None
+    if args.report:  # checked before any data is read or any model fitted
+        from resample.cli.output import prepare_report_dir
+
+        target = prepare_report_dir(args.report, overwrite=args.overwrite)
     try:
         with warnings.catch_warnings():
             # numbers the user should know about go into the printed notes instead
             warnings.simplefilter("ignore", FutureWarning)
             if command is None:
-                return _walkthrough(args, argv)
+                return _walkthrough(args, argv, target)
+            if command == "evaluate":
+                _preflight_model(args)
             report = None
-            if args.report:
+            if target is not None:
                 title = "Estimated test error" if command == "evaluate" else "Bootstrap of a statistic"
                 report = _new_report(title, None, argv)
             (_evaluate if command == "evaluate" else _bootstrap)(args, report)
             if report is not None:
-                _write(report, args.report, argv)
-    except UsageError as exc:
-        print(f"{PROG} {command or ''}: error: {exc}".replace("  ", " "), file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:  # pragma: no cover
+                _write(report, target, argv)
+    except BaseException:
+        if target is not None:
+            target.discard()  # a run that failed leaves no empty directory behind
+        raise
+    return 0
+
+
+def _preflight_model(args):
+    """Import, construct and validate a --model before the data is read (its task is settled later)."""
+    if args.model is None:
+        return
+    task = None if args.task == "auto" else args.task
+    name = args.model.partition(":")[0].strip()
+    if args.simpler is not None and name in MODELS:
+        return  # run_evaluate explains the conflict
+    parse_model(args.model, task=task, simpler=args.simpler)
+
+
+def main(argv=None):
+    """Run the command; returns the exit status: 0, 2 for any failure (one line on stderr), 130 on Ctrl-C.
+
+    ``--debug`` shows the traceback of a failure as well.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    command = None
+    try:
+        args = build_parser().parse_args(argv)
+        command = args.command
+        # `resample --report DIR evaluate` means the same as `resample evaluate --report DIR`
+        args.report = getattr(args, "report", None) or args.top_report
+        args.overwrite = getattr(args, "overwrite", False) or args.top_overwrite
+        debug = getattr(args, "debug", False) or args.top_debug
+        return _run(args, argv)
+    except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
-    return 0
+    except Exception as exc:  # noqa: BLE001 - every failure of the command is one line and status 2
+        if debug:
+            traceback.print_exc()
+        prog = getattr(exc, "prog", None) or f"{PROG}{' ' + command if command else ''}"
+        print(f"{prog}: error: {_failure(exc)}", file=sys.stderr)
+        return 2

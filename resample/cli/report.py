@@ -106,9 +106,13 @@ class Report:
         )
 
     def write(self, directory, footer="", name="index.html"):
-        """Write the page to ``directory/name`` (the directory is created) and return its path."""
+        """Write the page to ``directory/name`` (the directory is created) and return its path.
+
+        Written to a temporary file in ``directory`` and renamed into place: a symlink
+        at ``directory/name`` is replaced, not followed.
+        """
+        from resample.cli.output import write_text_atomic
+
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        path = out / name
-        path.write_text(self.html(footer), encoding="utf-8")
-        return path
+        return write_text_atomic(out, name, self.html(footer))

@@ -12,8 +12,6 @@ A statistic spec is one of :data:`STATISTICS` (``mean``, ``median``, ``std``,
 ``quantile:0.9``, ``corr``, ``alpha``).
 """
 
-import importlib
-import inspect
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -188,7 +186,7 @@ def parse_values(text, *, integer, option, spec):
     allowed = "A..B (a range), A,B,C (a list) or A (one value)"
     m = re.fullmatch(rf"\s*({_NUMBER})\s*\.\.\s*({_NUMBER})\s*", text)
     if m:
-        low, high = float(m.group(1)), float(m.group(2))
+        low, high = _finite(m.group(1), option, spec, integer), _finite(m.group(2), option, spec, integer)
         if low > high:
             raise UsageError(f"{option} {spec!r}: the range {text!r} runs backwards; write the smaller end first.")
         if integer:
@@ -203,7 +201,7 @@ def parse_values(text, *, integer, option, spec):
     parts = [p.strip() for p in text.split(",")]
     if not all(re.fullmatch(_NUMBER, p) for p in parts):
         raise UsageError(f"{option} {spec!r}: cannot read the values {text!r}; write {allowed}.")
-    values = [float(p) for p in parts]
+    values = [_finite(p, option, spec, integer) for p in parts]
     if integer:
         if any(v != int(v) for v in values):
             raise UsageError(f"{option} {spec!r}: {text!r} must be integers.")
@@ -211,25 +209,29 @@ def parse_values(text, *, integer, option, spec):
     return tuple(dict.fromkeys(values))
 
 
+def _finite(text, option, spec, integer):
+    """``text`` as a float that is finite (and, for integer parameters, within 64-bit integers)."""
+    value = float(text)
+    if not np.isfinite(value):
+        raise UsageError(f"{option} {spec!r}: {text!r} is not a finite number.")
+    if integer and abs(value) > 2**62:
+        raise UsageError(f"{option} {spec!r}: {text!r} is too large for an integer parameter (at most 2**62).")
+    return value
+
+
 def _import_estimator(path, option, spec):
-    module_name, _, class_name = path.rpartition(".")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise UsageError(f"{option} {spec!r}: cannot import module {module_name!r} ({exc}).") from exc
-    cls = getattr(module, class_name, None)
-    if cls is None:
-        raise UsageError(f"{option} {spec!r}: module {module_name!r} has no {class_name!r}.")
-    if not inspect.isclass(cls) or not callable(getattr(cls, "fit", None)):
-        raise UsageError(f"{option} {spec!r}: {path} is not an estimator class with a fit method.")
-    return cls
+    from resample.cli.imports import import_estimator_class
+
+    return import_estimator_class(path, option, spec)
 
 
 def _dotted_kind(path, cls, param, simpler):
     from sklearn.base import is_classifier
 
-    def build(value, task):
-        return cls() if param is None else cls(**{param: value})
+    from resample.cli.imports import validate_estimator
+
+    def build(value, task):  # keyword parameters only, checked by the estimator's own rules
+        return validate_estimator(cls, {} if param is None else {param: value}, path)
 
     integer = True
     if param is not None:
@@ -318,6 +320,8 @@ def parse_model(spec, *, task, simpler=None, option="--model", default_task="reg
     try:
         estimators = tuple(kind.build(v, task) for v in values)
         refits = tuple(kind.build_for_refits(v, task) for v in values) if kind.build_for_refits else ()
+    except UsageError:
+        raise
     except Exception as exc:
         raise UsageError(f"{option} {spec!r}: cannot build the model ({type(exc).__name__}: {exc}).") from exc
     return Family(spec=spec, kind=kind, values=values, task=task, estimators=estimators, refit_estimators=refits)
