@@ -22,9 +22,11 @@ from resample._bootstrapping.intervals import (
     bca_extension,
     jackknife_acceleration,
     regression_acceleration,
+    stratified_acceleration,
 )
 from resample._bootstrapping.jackknife import _fmt
 from resample._bootstrapping.result import ALTERNATIVES, BootstrapResult, summarize
+from resample._bootstrapping.schemes import Strata, check_method, make_scheme
 from resample._bootstrapping.statistic import BatchedStatistic
 from resample._utils.checks import (
     check_batch,
@@ -59,6 +61,9 @@ def bootstrap(
     acceleration="jackknife",
     se_function=None,
     n_inner=50,
+    block_length=None,
+    block="stationary",
+    strata=None,
     bootstrap_result=None,
     rng=None,
 ):
@@ -107,6 +112,25 @@ def bootstrap(
         estimates it within each resample by an inner bootstrap of ``n_inner``.
     n_inner : int, default=50
         Inner resamples per resample for the studentized method without ``se_function``.
+    block_length : None, int, float or "auto", default=None
+        None resamples i.i.d. observations. Otherwise the observations are a series
+        (in order along ``axis``) and are resampled in blocks of this length (the mean
+        length for ``block="stationary"``, which may be fractional). ``"auto"``: the
+        automatic length of :func:`resample.optimal_block_length` (the largest over the
+        series when there are several, rounded for fixed-length blocks). Paired samples
+        are blocked together; unpaired samples each get their own blocks. Valid
+        methods: ``"percentile"``, ``"basic"``, ``"normal"`` (and ``"studentized"``
+        with an ``se_function``); BCa is refused, since its acceleration would need a
+        block jackknife.
+    block : {"stationary", "circular", "moving"}, default="stationary"
+        The block bootstrap when ``block_length`` is given: geometric block lengths on
+        the circle (Politis & Romano 1994), fixed-length blocks on the circle (Politis
+        & Romano 1992) or on the line (Kunsch 1989).
+    strata : array-like of shape (n,) or None, default=None
+        One label per observation (one sample, or paired samples): each resample
+        draws within every stratum, keeping the stratum sizes (Davison & Hinkley 1997,
+        section 3.7). BCa's acceleration then comes from influence values within each
+        stratum. Not combined with ``block_length``.
     bootstrap_result : BootstrapResult or None, default=None
         A result of an earlier call on the same data and statistic: its resamples are
         kept and ``n_resamples`` more are added; its BCa acceleration is reused. The
@@ -178,11 +202,14 @@ def bootstrap(
     if se_function is not None and not callable(se_function):
         raise TypeError(f"se_function must be callable or None; got {type(se_function).__name__}.")
     check_int(n_inner, "n_inner", low=2)
+    schemes = make_scheme(samples, paired=paired, block_length=block_length, block=block, strata=strata)
+    check_method(schemes, method, acceleration, se_function)
     rng = as_generator(rng, "rng")
 
     stat = BatchedStatistic(statistic, samples, vectorized=vectorized, paired=paired)
+    resampling = "i.i.d. bootstrap" if schemes is None else "; ".join(s.describe() for s in schemes)
     if bootstrap_result is not None:
-        _check_same_problem(bootstrap_result, stat, method)
+        _check_same_problem(bootstrap_result, stat, method, resampling)
     total_n = sum(stat.lengths[:1] if paired else stat.lengths)
     regression = method == "bca" and acceleration == "regression" and _needs_acceleration(bootstrap_result)
     if regression and (total_n > REGRESSION_MAX_N or n_resamples <= total_n):
@@ -209,10 +236,12 @@ def bootstrap(
             n_inner=n_inner if method == "studentized" and se_stat is None else 0,
             moments=moments,
             start=previous,
+            schemes=schemes,
         )
     distribution, resample_ses = _combine(bootstrap_result, new, new_se, method)
 
-    bca = bca_extension(lambda: _acceleration(acceleration, bootstrap_result, stat, batch, moments))
+    strata_ = schemes[0] if schemes is not None and isinstance(schemes[0], Strata) else None
+    bca = bca_extension(lambda: _acceleration(acceleration, bootstrap_result, stat, batch, moments, strata_))
 
     def studentized(draws):
         # D&H (1997) eq. 5.7: the se of the estimate itself; the outer bootstrap's when none is given.
@@ -230,7 +259,9 @@ def bootstrap(
         confidence_level=confidence_level,
         alternative=alternative,
         extend={"bca": bca, "studentized": studentized}.get(method),
+        notes=() if schemes is None else (resampling[0].upper() + resampling[1:] + ".",),
         resample_standard_errors=resample_ses,
+        resampling=resampling,
     )
 
 
@@ -238,7 +269,7 @@ def _needs_acceleration(result):
     return result is None or result.acceleration is None
 
 
-def _acceleration(option, result, stat, batch, moments):
+def _acceleration(option, result, stat, batch, moments, strata=None):
     """BCa ``a`` and a note saying where it came from."""
     if not isinstance(option, str):
         return np.full(stat.shape, float(option)), f"BCa acceleration given: {option}."
@@ -247,12 +278,16 @@ def _acceleration(option, result, stat, batch, moments):
     if moments is not None:
         a = regression_acceleration(moments, stat.lengths[:1] if stat.paired else stat.lengths, stat.shape)
         return a, "BCa acceleration from influence values regressed on resample counts."
+    if strata is not None:
+        a, closed = stratified_acceleration(stat, batch, strata.members())
+        how = "closed-form leave-one-out values" if closed else "the jackknife"
+        return a, f"BCa acceleration from {how}, influence values within each stratum."
     a, closed = jackknife_acceleration(stat, batch)
     how = "closed-form leave-one-out values" if closed else "the jackknife"
     return a, f"BCa acceleration from {how}."
 
 
-def _check_same_problem(result, stat, method):
+def _check_same_problem(result, stat, method, resampling):
     """A result passed back must come from the same statistic on the same data."""
     distribution = np.asarray(result.bootstrap_distribution)
     if distribution.shape[:-1] != stat.shape or not np.allclose(
@@ -262,6 +297,11 @@ def _check_same_problem(result, stat, method):
             "bootstrap_result does not match this data and statistic: it holds estimate "
             f"{_fmt(result.estimate)} of shape {distribution.shape[:-1]}, the data give {_fmt(stat.value)} "
             f"of shape {stat.shape}. Pass the result of a call with the same data and statistic."
+        )
+    if result.resampling != resampling:
+        raise ValueError(
+            f"bootstrap_result was drawn by a {result.resampling}, this call asks for a {resampling}. "
+            "Pass the same block_length, block and strata as the first call."
         )
     if method == "studentized" and result.resample_standard_errors is None:
         raise ValueError(

@@ -41,7 +41,7 @@ class Moments:
         self.cross += c.T @ values[keep]
 
 
-def draw(stat, n_resamples, rng, *, batch, se_stat=None, n_inner=0, moments=None, start=0):
+def draw(stat, n_resamples, rng, *, batch, se_stat=None, n_inner=0, moments=None, start=0, schemes=None):
     """Bootstrap values (and per-resample standard errors) of ``stat``: ``(*S, B)``.
 
     Resample number ``b`` (counting from the first resample of the run) is row
@@ -52,9 +52,17 @@ def draw(stat, n_resamples, rng, *, batch, se_stat=None, n_inner=0, moments=None
     equal one run of 1000. Within a block each index array (one per independent
     sample) and the inner bootstrap have their own stream, so a block's first rows do
     not depend on how many rows it has.
+
+    ``schemes`` (see :mod:`.schemes`): one row sampler per index array (blocks,
+    strata), or None for i.i.d. rows. A sampler takes its rows from its stream as the
+    i.i.d. draw does, so the same rules hold.
     """
     lengths = stat.lengths[:1] if stat.paired else stat.lengths
     dtype = np.int32 if max(lengths) < 2**31 - 1 else np.int64
+    if schemes is None:
+        samplers = [_iid(n, dtype) for n in lengths]
+    else:
+        samplers = [lambda g, m, scheme=scheme: scheme.rows(g, m, dtype) for scheme in schemes]
     chunk = min(BLOCK_SIZE, batch or max(1, INDEX_BUDGET // sum(lengths)))
     end = start + n_resamples
     first = start // BLOCK_SIZE
@@ -65,13 +73,13 @@ def draw(stat, n_resamples, rng, *, batch, se_stat=None, n_inner=0, moments=None
         streams = [child] if len(lengths) == 1 else spawn(child, len(lengths))
         inner = spawn(child, 1)[0] if n_inner else None
         for s in range(0, lo, chunk):  # rows of this block that the earlier run used
-            rows = [g.integers(0, n, (min(chunk, lo - s), n), dtype=dtype) for g, n in zip(streams, lengths)]
+            rows = [sample(g, min(chunk, lo - s)) for g, sample in zip(streams, samplers)]
             for _ in range(rows[0].shape[0] if inner is not None else 0):  # and their inner draws
                 for n in lengths:
                     inner.integers(0, n, (n_inner, n), dtype=dtype)
         block_values, block_counts = [], []
         for s in range(lo, hi, chunk):
-            rows = [g.integers(0, n, (min(chunk, hi - s), n), dtype=dtype) for g, n in zip(streams, lengths)]
+            rows = [sample(g, min(chunk, hi - s)) for g, sample in zip(streams, samplers)]
             block_values.append(stat(rows))
             if moments is not None:
                 block_counts.append(np.hstack([counts(r, n) for r, n in zip(rows, lengths)]))
@@ -85,6 +93,10 @@ def draw(stat, n_resamples, rng, *, batch, se_stat=None, n_inner=0, moments=None
             moments.add(np.concatenate(block_counts), block_values)
     values = np.concatenate(values, axis=-1)
     return values, (np.concatenate(ses, axis=-1) if ses else None)
+
+
+def _iid(n, dtype):
+    return lambda generator, m: generator.integers(0, n, (m, n), dtype=dtype)
 
 
 def _inner_rows(rows, inner, n_inner, lengths, dtype):

@@ -153,6 +153,18 @@ def jackknife_acceleration(stat, batch):
     return acceleration_from_influence(influences, stat.lengths), closed
 
 
+def stratified_acceleration(stat, batch, members):
+    """BCa ``a`` of a stratified bootstrap: each stratum is a sample of its own.
+
+    Leave-one-out values on all rows, then jackknife influence values within each
+    stratum, ``(n_s - 1)(mean_s - loo_i)``, combined by :func:`acceleration_from_influence`
+    as for independent samples (Davison & Hinkley 1997, section 3.7).
+    """
+    loo, closed = leave_one_out_values(stat, batch=batch)
+    influences = [influence_values(loo[..., rows]) for rows in members]
+    return acceleration_from_influence(influences, [len(rows) for rows in members]), closed
+
+
 def regression_acceleration(moments, lengths, shape):
     """BCa ``a`` from influence values estimated by regression on the resample counts.
 

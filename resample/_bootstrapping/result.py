@@ -50,6 +50,9 @@ class BootstrapResult:
     computation : str
         ``"resamples"`` (drawn rows, :func:`resample.bootstrap`) or ``"poisson"``
         (Poisson weights in one pass, :func:`resample.poisson_bootstrap`).
+    resampling : str
+        How resamples were drawn: ``"i.i.d. bootstrap"``, or the block or stratified
+        bootstrap with its block length or strata.
     """
 
     estimate: object
@@ -67,6 +70,7 @@ class BootstrapResult:
     resample_standard_errors: np.ndarray | None = field(default=None, repr=False)
     alternative: str = "two-sided"
     computation: str = "resamples"
+    resampling: str = "i.i.d. bootstrap"
 
     def to_frame(self):
         """One row per resample: its number and the statistic's value(s).
