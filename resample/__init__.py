@@ -11,6 +11,7 @@ from resample._model_selection.compare import ComparisonResult, compare
 from resample._model_selection.nested import NestedCVResult
 from resample._bootstrapping.bootstrap import BootstrapResult, bootstrap
 from resample._bootstrapping.block_length import BlockLength, optimal_block_length
+from resample._bootstrapping.permutation import PermutationTestResult, permutation_test
 from resample._bootstrapping.jackknife import JackknifeResult, jackknife
 from resample._bootstrapping.poisson import poisson_bootstrap
 from resample._bootstrapping.estimator import BootstrapEstimator
@@ -32,6 +33,8 @@ __all__ = [
     "BootstrapResult",
     "poisson_bootstrap",
     "optimal_block_length",
+    "permutation_test",
+    "PermutationTestResult",
     "BlockLength",
     "jackknife",
     "JackknifeResult",
