@@ -103,7 +103,7 @@ def main(argv=None):
             sync(device)
             t_one = min(t_one, time.perf_counter() - t0)
 
-        d_hist = max(np.max(np.abs(np.subtract(a.history_, b.history_))) for a, b in zip(alone, batched))
+        d_hist = max(np.max(np.abs(np.subtract(a.history_["train_loss"], b.history_["train_loss"]))) for a, b in zip(alone, batched))
         scores_a = np.array([a.score(X[test]) for a, (_, test) in zip(alone, splits)])
         scores_b = np.array([b.score(X[test]) for b, (_, test) in zip(batched, splits)])
         bpc = -scores_a.mean() / np.log(2)

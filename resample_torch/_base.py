@@ -21,12 +21,39 @@ from resample._utils.random import as_generator, int_seed
 
 from resample_torch._checks import check_device
 
-__all__ = ["TorchEstimatorBase", "derive_seeds", "seeded", "resolve_device"]
+__all__ = ["TorchEstimatorBase", "derive_seeds", "seeded", "resolve_device", "history_frame"]
 
 
 def resolve_device(device, name="device"):
     """The :class:`torch.device` that ``device`` names (``"auto"``: CUDA if present)."""
     return check_device(device, name)
+
+
+def history_frame(train_loss, lr, times, extra=None):
+    """The ``history_`` table of a torch estimator: one row per epoch.
+
+    Columns ``epoch`` (from 1), ``train_loss``, ``valid_loss`` (NaN where there is no
+    validation set), ``lr`` and ``time`` (seconds), then the columns of ``extra``
+    (a list of dicts, one per epoch).
+
+    Examples
+    --------
+    >>> history_frame([2.0, 1.5], 0.01, [0.1, 0.1]).columns.tolist()
+    ['epoch', 'train_loss', 'valid_loss', 'lr', 'time']
+    """
+    import pandas as pd
+
+    n = len(train_loss)
+    frame = pd.DataFrame({
+        "epoch": np.arange(1, n + 1),
+        "train_loss": np.asarray(train_loss, dtype=float),
+        "valid_loss": np.full(n, np.nan),
+        "lr": np.broadcast_to(np.asarray(lr, dtype=float), (n,)).copy(),
+        "time": np.asarray(times, dtype=float),
+    })
+    if extra:
+        frame = pd.concat([frame, pd.DataFrame(list(extra))], axis=1)
+    return frame
 
 
 def derive_seeds(random_state, n=2):

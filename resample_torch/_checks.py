@@ -7,6 +7,8 @@ generic checks (ints, ranges) are the core's own, from ``resample._utils.checks`
 
 import numbers
 
+import numpy as np
+
 from resample._utils.checks import _short, check_int
 
 __all__ = [
@@ -19,6 +21,8 @@ __all__ = [
     "check_factory",
     "check_alphabet",
     "check_batch_folds",
+    "check_bool",
+    "check_fraction",
 ]
 
 
@@ -49,6 +53,22 @@ def check_dropout(value, name="dropout"):
         raise TypeError(f"{name} must be a float in [0, 1); got {_short(value)} of type {type(value).__name__}.")
     if not 0 <= value < 1:
         raise ValueError(f"{name}={value!r} is out of range: it must be in [0, 1) (0 turns dropout off).")
+    return float(value)
+
+
+def check_bool(value, name):
+    """True or False (numpy booleans too)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {_short(value)} of type {type(value).__name__}.")
+    return bool(value)
+
+
+def check_fraction(value, name):
+    """A float strictly between 0 and 1."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a float strictly between 0 and 1; got {_short(value)} of type {type(value).__name__}.")
+    if not 0 < value < 1:
+        raise ValueError(f"{name}={value!r} is out of range: it must be strictly between 0 and 1 (e.g. 0.1).")
     return float(value)
 
 

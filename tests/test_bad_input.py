@@ -266,6 +266,7 @@ def test_torch_estimators_refuse_bad_input_before_training(case, name, monkeypat
         return  # no groups; one sample is a legitimate fit for a plain regressor (not a resampler)
     started = []
     monkeypatch.setattr(_estimators, "train_loop", lambda *a, **k: started.append(1) or [])
+    monkeypatch.setattr(_estimators, "run_epochs", lambda *a, **k: started.append(1) or (None, None))
     cls = getattr(resample_torch, name)
     if name == "TorchClassifier" and kind not in ("inf_y", "short_y"):
         y = (np.arange(len(y)) % 2) if kind != "single" else y[:1] * 0

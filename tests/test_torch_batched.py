@@ -46,7 +46,7 @@ def test_batched_folds_match_one_by_one(cell, layers, dropout, optimizer):
     alone = [clone(lm).fit(X[train]) for train, _ in splits]
     assert len({b.n_chars_ for b in batched}) > 1  # unequal folds indeed
     for b, a, (_, test) in zip(batched, alone, splits):
-        np.testing.assert_allclose(b.history_, a.history_, rtol=RTOL)
+        np.testing.assert_allclose(b.history_["train_loss"], a.history_["train_loss"], rtol=RTOL)
         assert b.score(X[test]) == pytest.approx(a.score(X[test]), abs=ATOL)
         for p, q in zip(b.module_.parameters(), a.module_.parameters()):
             np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), atol=ATOL)

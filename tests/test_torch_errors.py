@@ -24,6 +24,7 @@ def no_training(monkeypatch):
     monkeypatch.setattr(_lm, "train_single", trained)
     monkeypatch.setattr(_batched, "train_stacked", trained)
     monkeypatch.setattr(_estimators, "train_loop", trained)
+    monkeypatch.setattr(_estimators, "run_epochs", trained)
 
 
 TEXT = "abc " * 100

@@ -37,7 +37,7 @@ def test_auto_batches_on_cuda_and_matches_one_by_one(cell):
         alone = clone(lm).fit(X[train])
         # looser than on the CPU (1e-4): the lone fits run cuDNN's own GRU/LSTM kernels,
         # which may round differently (TF32 where cuDNN allows it)
-        np.testing.assert_allclose(b.history_, alone.history_, rtol=2e-3)
+        np.testing.assert_allclose(b.history_["train_loss"], alone.history_["train_loss"], rtol=2e-3)
         assert b.score(X[test]) == pytest.approx(alone.score(X[test]), abs=2e-3)
     cv = KFoldCV(lm, cv=BlockedKFold(5, gap=1)).fit(X)
     assert cv.result_.batched

@@ -25,6 +25,8 @@ gradient of the sum with respect to model k's weights is the gradient of its own
 loss.
 """
 
+import time
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -32,7 +34,7 @@ from sklearn.base import clone
 
 from resample._utils.progress import progress_bar
 
-from resample_torch._base import derive_seeds
+from resample_torch._base import derive_seeds, history_frame
 from resample_torch.lm.fused import stacked_gru, stacked_lstm, stacked_rnn
 from resample_torch.lm.model import OPTIMIZERS, dropout_masks
 from resample_torch.lm.text import Vocabulary, as_blocks
@@ -267,7 +269,7 @@ def _pad(arrays, value, length):
 
 def train_stacked(stacked, layouts, *, bptt, max_epochs, optimizer, lr, weight_decay, grad_clip, dropout,
                   generators, device, progress=False):
-    """Truncated BPTT of all K models at once; returns each model's epoch losses."""
+    """Truncated BPTT of all K models at once; returns each model's epoch losses and the epochs' seconds."""
     K, bos, V = stacked.K, layouts[0].bos, stacked.V
     B = layouts[0].inp.shape[1]
     L = max(lay.length for lay in layouts)
@@ -293,7 +295,9 @@ def train_stacked(stacked, layouts, *, bptt, max_epochs, optimizer, lr, weight_d
     history = [[] for _ in range(K)]
     n_chars = np.array([lay.n_chars for lay in layouts], dtype=np.float64)
     bar = progress_bar(max_epochs * n_steps, desc=f"training chunks, {K} folds at once", enabled=progress)
+    times = []
     for epoch in range(max_epochs):
+        t0 = time.perf_counter()
         state = stacked.init_state(B, device)
         total = torch.zeros(K, device=device, dtype=torch.float64)
         for i, (start, stop, resets, chunk) in enumerate(steps):
@@ -316,8 +320,9 @@ def train_stacked(stacked, layouts, *, bptt, max_epochs, optimizer, lr, weight_d
             bar.update()
         for k, value in enumerate((total.cpu().numpy() / np.maximum(n_chars, 1)).tolist()):
             history[k].append(value)
+        times.append(time.perf_counter() - t0)
     bar.close()
-    return history
+    return history, times
 
 
 def _stacked_masks(widths, chunk, T, B, p, generators, device):
@@ -354,7 +359,7 @@ def fit_folds(estimator, X, splits, random_states):
     models = [estimator._new_module(vocab, s[0], device) for s in seeds]
     generators = [estimator._new_generator(s[1], device) for s in seeds]
     stacked = StackedCharRNN(models)
-    histories = train_stacked(
+    histories, times = train_stacked(
         stacked,
         layouts,
         bptt=estimator.bptt,
@@ -372,7 +377,7 @@ def fit_folds(estimator, X, splits, random_states):
     fitted = []
     for k, model in enumerate(models):
         est = clone(estimator)
-        est.history_ = histories[k]
+        est.history_ = history_frame(histories[k], estimator.lr, times)
         est.vocabulary_ = vocab
         est.n_chars_ = layouts[k].n_chars
         fitted.append(est._finish(model, device))

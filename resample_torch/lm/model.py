@@ -15,6 +15,7 @@ hidden state of that stream is reset to zero, and the BOS itself is never a targ
 """
 
 import math
+import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -27,7 +28,7 @@ from torch import nn
 from resample._utils.progress import check_progress, progress_bar
 from resample._utils.random import as_generator, int_seed
 
-from resample_torch._base import TorchEstimatorBase, derive_seeds, resolve_device, seeded
+from resample_torch._base import TorchEstimatorBase, derive_seeds, history_frame, resolve_device, seeded
 from resample_torch.lm.text import Vocabulary, as_blocks, contiguous_runs
 from resample_torch._checks import (
     check_alphabet,
@@ -219,18 +220,20 @@ def dropout_masks(widths, T, B, p, generator, device):
 
 
 def train_single(model, layout, *, bptt, max_epochs, optimizer, grad_clip, dropout, generator, device,
-                 progress=False):
-    """Truncated BPTT over ``layout``; returns the mean training NLL of each epoch."""
+                 progress=False, on_epoch=None):
+    """Truncated BPTT over ``layout``; returns ``(losses, times, extra)``: the mean training
+    NLL of each epoch, its seconds, and what ``on_epoch(epoch, model)`` returned after it."""
     inp = torch.as_tensor(layout.inp, device=device)
     tgt = torch.as_tensor(layout.tgt, device=device)
     keep = torch.as_tensor(layout.keep, device=device)
     bos, V, B = layout.bos, model.decoder.out_features, inp.shape[1]
     plan = layout.chunks(bptt)  # host side: no device sync inside the loop
     params = [p for p in model.parameters()]
-    history = []
-    model.train()
+    history, times, extra = [], [], []
     bar = progress_bar(max_epochs * len(plan), desc="training chunks", enabled=progress)
-    for _ in range(max_epochs):
+    for epoch in range(1, max_epochs + 1):
+        t0 = time.perf_counter()
+        model.train()
         state = model.init_state(B, device)
         total = torch.zeros((), device=device)
         for start, stop, resets, count in plan:
@@ -247,8 +250,12 @@ def train_single(model, layout, *, bptt, max_epochs, optimizer, grad_clip, dropo
             total += nll.detach()
             bar.update()
         history.append(float(total) / max(layout.n_chars, 1))
+        times.append(time.perf_counter() - t0)
+        if on_epoch is not None:
+            model.eval()
+            extra.append(on_epoch(epoch, model) or {})
     bar.close()
-    return history
+    return history, times, extra
 
 
 # ------------------------------------------------------------------------ estimator
@@ -295,8 +302,10 @@ class CharRNNLanguageModel(TorchEstimatorBase):
     ----------
     module_ : CharRNN
     vocabulary_ : Vocabulary
-    history_ : list of float
-        Mean training negative log-likelihood per symbol, each epoch (nats).
+    history_ : pandas.DataFrame
+        One row per epoch: ``epoch``, ``train_loss`` (mean training negative
+        log-likelihood per symbol, nats), ``valid_loss`` (NaN: no validation set),
+        ``lr`` and ``time`` (seconds; for folds trained together, the epoch of all).
     n_chars_ : int
         Symbols of training text (per epoch).
     device_ : torch.device
@@ -415,12 +424,18 @@ class CharRNNLanguageModel(TorchEstimatorBase):
         -------
         self
         """
+        return self._fit(X)
+
+    def _fit(self, X, on_epoch=None):
+        """``fit`` with an optional ``on_epoch(epoch, module) -> dict`` whose entries become
+        columns of ``history_`` (see :func:`resample_torch.learning_curves`)."""
         device = self._check_params()
         vocab = Vocabulary(self.alphabet)
         layout = self._training_layout(X, vocab)
         init_seed, dropout_seed = derive_seeds(self.random_state, 2)
         module = self._new_module(vocab, init_seed, device)
-        self.history_ = train_single(
+        self.vocabulary_ = vocab  # before training: an on_epoch callback may score text
+        losses, times, extra = train_single(
             module,
             layout,
             bptt=self.bptt,
@@ -431,8 +446,9 @@ class CharRNNLanguageModel(TorchEstimatorBase):
             generator=self._new_generator(dropout_seed, device),
             device=device,
             progress=self.progress,
+            on_epoch=on_epoch,
         )
-        self.vocabulary_ = vocab
+        self.history_ = history_frame(losses, self.lr, times, extra)
         self.n_chars_ = layout.n_chars
         return self._finish(module, device)
 

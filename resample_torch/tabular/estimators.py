@@ -13,6 +13,7 @@ import inspect
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -20,8 +21,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from resample_torch._base import TorchEstimatorBase, derive_seeds, resolve_device, seeded
 from torch import nn
 
+from resample_torch.tabular.data import TensorBatches, batches_for, dataset_targets, first_input, is_dataset
+from resample_torch.tabular.params import check_factory_kwargs, split_nested
+from resample_torch.tabular.training import EarlyStopping, make_scheduler, run_epochs
 from resample_torch._checks import (
+    check_bool,
     check_choice,
+    check_fraction,
     check_factory,
     check_int,
     check_nonnegative_float,
@@ -51,7 +57,8 @@ class MLP(nn.Module):
     Parameters
     ----------
     n_features_in : int
-        Input width (filled in by ``fit``).
+        Input width (filled in by ``fit``: the number of values in one row, so an
+        image row ``(C, H, W)`` is flattened to ``C * H * W``).
     n_outputs : int
         Output width: classes for a classifier, targets for a regressor (filled in
         by ``fit``).
@@ -78,8 +85,8 @@ class MLP(nn.Module):
         layers.append(nn.Linear(width, n_outputs))
         self.layers = nn.Sequential(*layers)
 
-    def forward(self, x):  # x: (batch, n_features_in) -> (batch, n_outputs)
-        return self.layers(x)
+    def forward(self, x):  # x: (batch, ...) -> (batch, n_outputs); N-d rows are flattened
+        return self.layers(x.flatten(1))
 
 
 def _accepts(factory, name):
@@ -115,34 +122,15 @@ def _make_optimizer(optimizer, params, lr, weight_decay, optimizer_params):
 
 
 def train_loop(module, X, y, criterion, optimizer, *, max_epochs, batch_size, shuffle):
-    """Plain minibatch training; returns the mean training loss of each epoch.
+    """Plain minibatch training over tensors already on the device; the mean training loss of each epoch.
 
-    ``X`` and ``y`` are tensors already on the module's device. One permutation per
-    epoch from torch's global generator (the caller seeds it inside ``fork_rng``);
-    one host synchronisation per epoch, for the loss history.
+    The loop of the transfer-learning estimators (their phases concatenate these
+    lists); the tabular estimators run :func:`~resample_torch.tabular.training.run_epochs`,
+    which this calls.
     """
-    n = X.shape[0]
-    history = []
-    module.train()
-    # batch sizes, to weight the epoch's mean loss (the last batch may be short)
-    sizes = torch.tensor([min(batch_size, n - s) for s in range(0, n, batch_size)], dtype=torch.float32,
-                         device=X.device)
-    for _ in range(max_epochs):
-        order = torch.randperm(n, device=X.device) if shuffle else None
-        losses = []
-        for start in range(0, n, batch_size):
-            if order is None:
-                xb, yb = X[start : start + batch_size], y[start : start + batch_size]
-            else:
-                idx = order[start : start + batch_size]
-                xb, yb = X[idx], y[idx]
-            optimizer.zero_grad(set_to_none=True)
-            loss = criterion(module(xb), yb)
-            loss.backward()
-            optimizer.step()
-            losses.append(loss.detach())  # no op per step; summed once per epoch
-        history.append(float(torch.stack(losses).float() @ sizes) / n)
-    return history
+    history, _ = run_epochs(module, TensorBatches(X, y, batch_size, shuffle), criterion, optimizer,
+                            max_epochs=max_epochs)
+    return history["train_loss"].tolist()
 
 
 class _TorchSupervised(TorchEstimatorBase):
@@ -161,6 +149,13 @@ class _TorchSupervised(TorchEstimatorBase):
         max_epochs=10,
         batch_size=32,
         shuffle=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        lr_scheduler=None,
+        lr_scheduler_params=None,
+        num_workers=0,
         device="auto",
         keep_on_device=False,
         random_state=None,
@@ -175,9 +170,33 @@ class _TorchSupervised(TorchEstimatorBase):
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.shuffle = shuffle
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.lr_scheduler = lr_scheduler
+        self.lr_scheduler_params = lr_scheduler_params
+        self.num_workers = num_workers
         self.device = device
         self.keep_on_device = keep_on_device
         self.random_state = random_state
+
+    def set_params(self, **params):
+        """Set parameters; ``module__<name>`` (skorch's convention), ``optimizer__<name>`` and
+        ``lr_scheduler__<name>`` set one entry of ``module_params`` / ``optimizer_params`` /
+        ``lr_scheduler_params`` (a new dict: the old one is not changed).
+
+        Examples
+        --------
+        >>> clf = TorchClassifier(module_params={"hidden_sizes": (8,)})
+        >>> clf.set_params(module__dropout=0.1).module_params
+        {'hidden_sizes': (8,), 'dropout': 0.1}
+        """
+        plain, nested = split_nested(params)
+        super().set_params(**plain)
+        for attr, updates in nested.items():
+            setattr(self, attr, {**(getattr(self, attr) or {}), **updates})
+        return self
 
     # -- subclass hooks -------------------------------------------------------
     def _prepare_y(self, y):  # -> (y as numpy, n_outputs)
@@ -192,64 +211,147 @@ class _TorchSupervised(TorchEstimatorBase):
     # -- fitting --------------------------------------------------------------
     def _check_params(self):
         factory = MLP if self.module is None else check_factory(self.module)
-        if self.module_params is not None and not isinstance(self.module_params, dict):
-            raise TypeError(f"module_params must be a dict of keyword arguments or None; got {self.module_params!r}.")
+        for name in ("module_params", "optimizer_params", "lr_scheduler_params"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, dict):
+                raise TypeError(f"{name} must be a dict of keyword arguments or None; got {value!r}.")
+        check_factory_kwargs(factory, self.module_params or {})
         check_positive_float(self.lr, "lr")
         check_nonnegative_float(self.weight_decay, "weight_decay")
         check_int(self.max_epochs, "max_epochs", low=1)
         check_int(self.batch_size, "batch_size", low=1)
+        check_bool(self.early_stopping, "early_stopping")
+        check_fraction(self.validation_fraction, "validation_fraction")
+        check_int(self.n_iter_no_change, "n_iter_no_change", low=1)
+        check_nonnegative_float(self.tol, "tol")
+        check_int(self.num_workers, "num_workers", low=0)
+        if self.lr_scheduler is not None:
+            check_factory(self.lr_scheduler, "lr_scheduler")
+            check_factory_kwargs(self.lr_scheduler, self.lr_scheduler_params or {}, "lr_scheduler_params")
         if isinstance(self.optimizer, str):
             check_choice(self.optimizer, "optimizer", _optimizers())
         return factory, resolve_device(self.device)
 
-    def _build_module(self, factory, n_features, n_outputs):
+    def _build_module(self, factory, input_shape, n_outputs):
         kwargs = dict(self.module_params or {})
-        for key, value in (("n_features_in", n_features), ("n_outputs", n_outputs)):
+        given = (("n_features_in", int(np.prod(input_shape))), ("n_outputs", n_outputs), ("input_shape", input_shape))
+        for key, value in given:
             if key not in kwargs and _accepts(factory, key):
                 kwargs[key] = value
         return factory(**kwargs)
 
-    def fit(self, X, y):
+    def _read_input(self, X, y):
+        """``(X, y, input_shape)``: arrays validated (any number of dimensions), or a Dataset and its targets."""
+        if is_dataset(X):
+            y = dataset_targets(X, y)
+            self.input_shape_ = tuple(first_input(X).shape)
+            return X, y, self.input_shape_
+        check_numeric_features(X)
+        X, y = validate_data(self, X, y, dtype=np.float32, allow_nd=True, multi_output=self._multi_output,
+                             y_numeric=not self._is_clf)
+        self.input_shape_ = tuple(X.shape[1:])
+        return X, y, self.input_shape_
+
+    def _validation_split(self, n, y, seed):
+        """``(train rows, validation rows)`` of the data given to ``fit``, or ``(None, None)``.
+
+        Drawn from the rows passed to ``fit`` only, so inside a cross-validation the
+        validation rows are part of the training fold and the test fold stays unseen.
+        Stratified for a classifier when every class has two rows or more.
+        """
+        if not self.early_stopping:
+            return None, None
+        n_valid = int(np.ceil(self.validation_fraction * n))
+        if n_valid < 1 or n - n_valid < 1:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction!r} of {n} rows leaves {n - n_valid} training and "
+                f"{n_valid} validation rows; both need at least one (more data, or early_stopping=False)."
+            )
+        stratify = None
+        if self._is_clf and np.bincount(y).min() >= 2 and n_valid >= len(np.unique(y)):
+            stratify = y
+        train, valid = train_test_split(np.arange(n), test_size=n_valid, stratify=stratify, random_state=seed)
+        return np.sort(train), np.sort(valid)
+
+    def fit(self, X, y=None):
         """Build the module afresh and train it on ``(X, y)``.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        X : array-like of shape (n_samples, ...) or torch.utils.data.Dataset
+            Any number of dimensions (a table, images ``(n, C, H, W)``,
+            sequences); the module receives batches of the same trailing shape. A
+            Dataset is read through a DataLoader with ``num_workers`` workers; its
+            items are ``x`` or ``(x, target)``.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Needed with arrays. With a Dataset: None takes ``X.targets`` if it has
+            them, else the targets of its items (one pass over the Dataset).
 
         Returns
         -------
         self
         """
+        return self._fit(X, y)
+
+    def _fit(self, X, y, on_epoch=None):
+        """``fit``, with an optional per-epoch callback ``on_epoch(epoch, module) -> dict``
+        whose entries become columns of ``history_`` (see :func:`resample_torch.learning_curves`)."""
         factory, device = self._check_params()
-        check_numeric_features(X)
-        X, y = validate_data(self, X, y, dtype=np.float32, multi_output=self._multi_output, y_numeric=not self._is_clf)
+        X, y, input_shape = self._read_input(X, y)
         y, n_outputs = self._prepare_y(y)
-        (seed,) = derive_seeds(self.random_state, 1)
+        seed, split_seed, loader_seed = derive_seeds(self.random_state, 3)
+        train_rows, valid_rows = self._validation_split(len(y), y, split_seed)
+        self.validation_indices_ = valid_rows
+        batching = dict(batch_size=self.batch_size, num_workers=self.num_workers, seed=loader_seed, device=device)
         with seeded(seed, device):
-            module = self._build_module(factory, X.shape[1], n_outputs).to(device)
+            module = self._build_module(factory, input_shape, n_outputs).to(device)
             criterion = _make_criterion(self.criterion, self._default_criterion)
             optimizer = _make_optimizer(
                 self.optimizer, module.parameters(), self.lr, self.weight_decay, self.optimizer_params
             )
-            Xt = torch.as_tensor(X, device=device)
+            scheduler = make_scheduler(self.lr_scheduler, self.lr_scheduler_params, optimizer)
             yt = self._y_tensor(y, device)
-            self.history_ = train_loop(
-                module, Xt, yt, criterion, optimizer,
-                max_epochs=self.max_epochs, batch_size=self.batch_size, shuffle=self.shuffle,
+            train = batches_for(X, yt, train_rows, shuffle=self.shuffle, **batching)
+            valid = None if valid_rows is None else batches_for(X, yt, valid_rows, shuffle=False, **batching)
+            self._criterion = criterion
+            self.history_, self.best_epoch_ = run_epochs(
+                module, train, criterion, optimizer, max_epochs=self.max_epochs, scheduler=scheduler,
+                valid=valid, stopping=EarlyStopping(self.n_iter_no_change, self.tol) if self.early_stopping else None,
+                on_epoch=on_epoch,
             )
+        self.n_iter_ = len(self.history_)
         return self._finish(module, device)
+
+    def _input_batches(self, X):
+        """Batches of inputs (targets None) for prediction, in row order."""
+        if is_dataset(X):
+            return batches_for(X, None, None, shuffle=False, batch_size=self.batch_size,
+                               num_workers=self.num_workers, seed=0, device=self.device_)
+        X = validate_data(self, X, reset=False, dtype=np.float32, allow_nd=True)
+        if X.shape[1:] != tuple(self.input_shape_):
+            raise ValueError(f"X has rows of shape {X.shape[1:]}, but this estimator was fitted on rows of shape "
+                             f"{tuple(self.input_shape_)}.")
+        return _Chunks(X, self.device_)
 
     def _forward(self, X):
         """Raw module outputs (logits for a classifier) as a numpy array."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=np.float32)
         outs = []
         with torch.inference_mode():
-            for start in range(0, X.shape[0], _PREDICT_CHUNK):
-                xb = torch.as_tensor(X[start : start + _PREDICT_CHUNK], device=self.device_)
+            for xb, _ in self._input_batches(X):
                 outs.append(self.module_(xb).float().cpu())
         return torch.cat(outs).numpy() if outs else np.zeros((0, self._n_out), dtype=np.float32)
+
+
+class _Chunks:
+    """Rows of an array, moved to the device ``_PREDICT_CHUNK`` at a time."""
+
+    def __init__(self, X, device):
+        self.X, self.device = X, device
+
+    def __iter__(self):
+        for start in range(0, self.X.shape[0], _PREDICT_CHUNK):
+            yield torch.as_tensor(self.X[start : start + _PREDICT_CHUNK], device=self.device), None
 
 
 class TorchClassifier(ClassifierMixin, _TorchSupervised):
@@ -259,12 +361,15 @@ class TorchClassifier(ClassifierMixin, _TorchSupervised):
     ----------
     module : nn.Module class or callable, default=None
         Builds the network, called afresh in every ``fit`` as
-        ``module(**module_params)``. If it accepts ``n_features_in`` or ``n_outputs``
-        and ``module_params`` does not set them, ``fit`` passes the number of input
-        features and of classes. None is :class:`MLP`. Pass the class, not an
+        ``module(**module_params)``. If it accepts ``n_features_in``, ``n_outputs``
+        or ``input_shape`` and ``module_params`` does not set them, ``fit`` passes
+        the number of values in one row, the number of classes and the shape of
+        one row. None is :class:`MLP`. Pass the class, not an
         instance: the weights must not pass from one fit (or fold) to the next.
     module_params : dict, default=None
-        Keyword arguments of ``module``.
+        Keyword arguments of ``module``. ``set_params(module__hidden_sizes=...)``
+        (skorch's convention, also in ``GridSearchCV``) sets one of them; likewise
+        ``optimizer__<name>`` and ``lr_scheduler__<name>``.
     criterion : loss class, loss module or callable, default=None
         ``criterion(logits, target)``; None is ``nn.CrossEntropyLoss``. Targets are
         class indices ``0..n_classes-1`` (``classes_`` maps them back).
@@ -277,6 +382,22 @@ class TorchClassifier(ClassifierMixin, _TorchSupervised):
     batch_size : int, default=32
     shuffle : bool, default=True
         Draw a new order of the rows every epoch.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the rows given to ``fit`` (stratified for
+        a classifier) and stop when their loss has not improved by at least ``tol``
+        for ``n_iter_no_change`` epochs; the best epoch's weights are kept, as in
+        scikit-learn's ``MLPClassifier``. Inside a cross-validation these rows come
+        from the training fold only. False trains all ``max_epochs`` epochs.
+    validation_fraction : float, default=0.1
+    n_iter_no_change : int, default=10
+    tol : float, default=1e-4
+    lr_scheduler : torch.optim.lr_scheduler class, default=None
+        Built in ``fit`` as ``lr_scheduler(optimizer, **lr_scheduler_params)`` and
+        stepped once per epoch (``ReduceLROnPlateau`` with the validation loss, or
+        the training loss without early stopping).
+    lr_scheduler_params : dict, default=None
+    num_workers : int, default=0
+        DataLoader workers when ``X`` is a ``torch.utils.data.Dataset``.
     device : {"auto", "cpu", "cuda", "cuda:<i>"} or torch.device, default="auto"
         Resolved in ``fit``: "auto" is CUDA when available, else the CPU.
     keep_on_device : bool, default=False
@@ -291,8 +412,18 @@ class TorchClassifier(ClassifierMixin, _TorchSupervised):
         The fitted network (in eval mode).
     classes_ : ndarray
     n_features_in_ : int
-    history_ : list of float
-        Mean training loss of each epoch.
+    history_ : pandas.DataFrame
+        One row per epoch: ``epoch``, ``train_loss`` (mean over the epoch's
+        batches), ``valid_loss`` (NaN without early stopping), ``lr`` (the rate the
+        epoch trained with) and ``time`` (seconds).
+    n_iter_ : int
+        Epochs run (fewer than ``max_epochs`` when early stopping stopped).
+    best_epoch_ : int or None
+        With early stopping, the epoch whose weights ``module_`` holds.
+    validation_indices_ : ndarray or None
+        Rows of the ``X`` given to ``fit`` held out for early stopping.
+    input_shape_ : tuple
+        Shape of one row of ``X``.
     device_ : torch.device
         Where ``module_`` lives.
 
