@@ -18,10 +18,9 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from resample._utils.random import as_generator, int_seed
-
 from resample_torch._checks import check_device
 
-__all__ = ["TorchEstimatorBase", "derive_seeds", "seeded", "resolve_device", "history_frame"]
+__all__ = ["TorchEstimatorBase", "derive_seeds", "history_frame", "resolve_device", "seeded"]
 
 
 def resolve_device(device, name="device"):

@@ -7,17 +7,17 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from sklearn.datasets import load_digits, make_classification  # noqa: E402
-from sklearn.metrics import log_loss  # noqa: E402
-from sklearn.model_selection import GridSearchCV  # noqa: E402
-from torch import nn  # noqa: E402
+from sklearn.datasets import load_digits, make_classification
+from sklearn.metrics import log_loss
+from sklearn.model_selection import GridSearchCV
+from torch import nn
 
-from resample import KFoldCV  # noqa: E402
-from resample_torch import TorchClassifier, TorchRegressor  # noqa: E402
+from resample import KFoldCV
+from resample_torch import TorchClassifier, TorchRegressor
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
-BASE = dict(module_params={"hidden_sizes": (16,)}, lr=0.02, batch_size=32, device="cpu", random_state=0)
+BASE = {"module_params": {"hidden_sizes": (16,)}, "lr": 0.02, "batch_size": 32, "device": "cpu", "random_state": 0}
 
 
 def noisy_problem(n=160, seed=0):

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-__all__ = ["is_dataset", "dataset_targets", "first_input", "TensorBatches", "LoaderBatches", "batches_for"]
+__all__ = ["LoaderBatches", "TensorBatches", "batches_for", "dataset_targets", "first_input", "is_dataset"]
 
 
 def is_dataset(X):

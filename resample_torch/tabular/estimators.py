@@ -17,24 +17,34 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
-
-from resample_torch._base import TorchEstimatorBase, derive_seeds, resolve_device, seeded
 from torch import nn
 
-from resample_torch.tabular.data import TensorBatches, batches_for, dataset_targets, first_input, is_dataset
-from resample_torch.tabular.params import check_factory_kwargs, split_nested
-from resample_torch.tabular.training import EarlyStopping, make_scheduler, run_epochs
+from resample_torch._base import (
+    TorchEstimatorBase,
+    derive_seeds,
+    resolve_device,
+    seeded,
+)
 from resample_torch._checks import (
     check_bool,
     check_choice,
-    check_fraction,
     check_factory,
+    check_fraction,
     check_int,
     check_nonnegative_float,
     check_numeric_features,
     check_positive_float,
     check_two_classes,
 )
+from resample_torch.tabular.data import (
+    TensorBatches,
+    batches_for,
+    dataset_targets,
+    first_input,
+    is_dataset,
+)
+from resample_torch.tabular.params import check_factory_kwargs, split_nested
+from resample_torch.tabular.training import EarlyStopping, make_scheduler, run_epochs
 
 __all__ = ["MLP", "TorchClassifier", "TorchRegressor"]
 
@@ -302,7 +312,7 @@ class _TorchSupervised(TorchEstimatorBase):
         seed, split_seed, loader_seed = derive_seeds(self.random_state, 3)
         train_rows, valid_rows = self._validation_split(len(y), y, split_seed)
         self.validation_indices_ = valid_rows
-        batching = dict(batch_size=self.batch_size, num_workers=self.num_workers, seed=loader_seed, device=device)
+        batching = {"batch_size": self.batch_size, "num_workers": self.num_workers, "seed": loader_seed, "device": device}
         with seeded(seed, device):
             module = self._build_module(factory, input_shape, n_outputs).to(device)
             criterion = _make_criterion(self.criterion, self._default_criterion)

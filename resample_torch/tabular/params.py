@@ -11,7 +11,7 @@ import inspect
 
 from resample._utils.checks import _short
 
-__all__ = ["NESTED_PREFIXES", "split_nested", "check_factory_kwargs"]
+__all__ = ["NESTED_PREFIXES", "check_factory_kwargs", "split_nested"]
 
 #: prefix before ``__`` -> the dict parameter it writes into
 NESTED_PREFIXES = {

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-__all__ = ["EarlyStopping", "run_epochs", "mean_loss", "make_scheduler", "HISTORY_COLUMNS"]
+__all__ = ["HISTORY_COLUMNS", "EarlyStopping", "make_scheduler", "mean_loss", "run_epochs"]
 
 #: Columns of ``history_``, in order (an ``on_epoch`` callback may add more).
 HISTORY_COLUMNS = ["epoch", "train_loss", "valid_loss", "lr", "time"]
