@@ -14,6 +14,7 @@ from resample._bootstrapping.block_length import BlockLength, optimal_block_leng
 from resample._bootstrapping.permutation import PermutationTestResult, permutation_test
 from resample._bootstrapping.jackknife import JackknifeResult, jackknife
 from resample._bootstrapping.poisson import poisson_bootstrap
+from resample._bootstrapping.blb import BLBResult, bag_of_little_bootstraps
 from resample._bootstrapping.estimator import BootstrapEstimator
 from resample._model_selection.bootstrap_cv import BootstrapCV
 from resample._model_selection.selection import OneStandardErrorChoice, one_standard_error_rule, select_one_standard_error
@@ -36,6 +37,8 @@ __all__ = [
     "permutation_test",
     "PermutationTestResult",
     "BlockLength",
+    "bag_of_little_bootstraps",
+    "BLBResult",
     "jackknife",
     "JackknifeResult",
     "BootstrapEstimator",

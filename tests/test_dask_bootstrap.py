@@ -78,3 +78,39 @@ def test_poisson_dask_errors(client):
     x[57, 1] = np.nan
     with pytest.raises(ValueError, match=r"NaN or infinite values \(first in row 57\)"):
         poisson_bootstrap(da.from_array(x, chunks=(30, 2)), "mean")
+
+
+def wls(v, w):
+    X = np.column_stack([np.ones(len(v)), v[:, 0]])
+    sw = np.sqrt(w)
+    return np.linalg.lstsq(X * sw[:, None], v[:, 1] * sw, rcond=None)[0]
+
+
+@pytest.mark.parametrize("chunks", CHUNKINGS, ids=["one", "equal", "irregular"])
+def test_blb_dask_array_equals_numpy(client, chunks):
+    from resample import bag_of_little_bootstraps
+
+    x = _data()
+    ref = bag_of_little_bootstraps(x, wls, n_subsets=4, n_resamples=20, rng=5)
+    with distributed.get_task_stream(client) as tasks:
+        res = bag_of_little_bootstraps(da.from_array(x, chunks=(chunks, 2)), wls, n_subsets=4, n_resamples=20, rng=5)
+    assert len(tasks.data) >= len(chunks) + 4  # the pass and the four subsets ran on the cluster
+    # same subsets in the same order, same weights: the same numbers exactly
+    np.testing.assert_array_equal(res.bootstrap_distribution, ref.bootstrap_distribution)
+    np.testing.assert_array_equal(res.subset_estimates, ref.subset_estimates)
+    np.testing.assert_array_equal(res.standard_error, ref.standard_error)
+    # the Dask estimate is the mean of the subset estimates (a note says so)
+    np.testing.assert_allclose(res.estimate, ref.subset_estimates.mean(axis=0), rtol=1e-12)
+    assert any("mean of the subset estimates" in note for note in res.notes)
+
+
+def test_blb_dask_dataframe_one_column(client):
+    dd = pytest.importorskip("dask.dataframe")
+    from resample import bag_of_little_bootstraps
+
+    x = _data()[:, 0]
+    ref = bag_of_little_bootstraps(x, lambda v, w: np.average(v, weights=w), n_subsets=3, n_resamples=10, rng=1)
+    frame = dd.from_pandas(pd.Series(x, name="revenue"), npartitions=4)
+    res = bag_of_little_bootstraps(frame, lambda v, w: np.average(v, weights=w), n_subsets=3, n_resamples=10, rng=1)
+    # a Series is 1-D, like a 1-D array: the statistic sees rows of shape (b,)
+    np.testing.assert_allclose(res.bootstrap_distribution, ref.bootstrap_distribution, rtol=1e-12)

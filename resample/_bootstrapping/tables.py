@@ -64,11 +64,12 @@ def _check_shape(n_rows, n_columns, ndim, name):
 def _memory_table(data, name):
     import pandas as pd
 
-    if isinstance(data, pd.Series):
+    series = isinstance(data, pd.Series)  # one column, seen as 1-D like a 1-D array
+    if series:
         data = data.to_frame()
     if isinstance(data, pd.DataFrame):
         _check_kind(data.dtypes, list(data.columns), name)
-        columns, one = tuple(data.columns), False
+        columns, one = tuple(data.columns), series
         values = data.to_numpy(dtype=np.float64)
     else:
         try:
@@ -80,7 +81,7 @@ def _memory_table(data, name):
         columns = tuple(range(values.shape[1])) if values.ndim == 2 else (0,)
         _check_kind([values.dtype] * len(columns), columns, name)
         one = values.ndim == 1
-    _check_shape(len(values), len(columns), values.ndim, name)
+    _check_shape(len(values), len(columns), 1 if one else values.ndim, name)
     values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
     check_finite(values, 0, name)
     return Table(len(values), columns, [(0, len(values), values)], one, False)
@@ -114,7 +115,7 @@ def _dask_table(data, name):
         # bootstrap's pass; pass a Dask array with known chunks to skip it).
         array = frame.to_dask_array(lengths=True)
         notes.append("Partition lengths of the Dask DataFrame counted in an extra pass, for global row positions.")
-        one = False
+        one = isinstance(data, dd.Series)
     else:
         if data.ndim not in (1, 2):
             raise ValueError(f"{name} must be 1-D or 2-D (rows are observations); got {data.ndim} dimensions.")
@@ -127,7 +128,7 @@ def _dask_table(data, name):
     if array.ndim == 2:
         array = array.rechunk({1: -1})  # every block holds whole rows
     n_rows = int(array.shape[0])
-    _check_shape(n_rows, len(columns), array.ndim, name)
+    _check_shape(n_rows, len(columns), 1 if one else array.ndim, name)
     starts = np.concatenate([[0], np.cumsum(array.chunks[0])]).astype(int)
     pieces = array.to_delayed().ravel()
     blocks = [(int(a), int(b), p) for a, b, p in zip(starts[:-1], starts[1:], pieces) if b > a]
