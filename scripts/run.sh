@@ -5,5 +5,6 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e .
+# the plot extra (matplotlib): the README runs this script with --report DIR, whose figures need it
+.venv/bin/python -m pip install -q -e ".[plot]"
 exec .venv/bin/python -m resample "$@"

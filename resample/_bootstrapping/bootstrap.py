@@ -15,6 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from resample._bootstrapping.bounds import check_bounds, respect_bounds
 from resample._bootstrapping.draws import Moments, draw
 from resample._bootstrapping.intervals import (
     ACCELERATIONS,
@@ -65,6 +66,7 @@ def bootstrap(
     block="stationary",
     strata=None,
     bootstrap_result=None,
+    bounds=None,
     rng=None,
 ):
     """Bootstrap distribution, standard error, bias and confidence interval of a statistic.
@@ -137,6 +139,11 @@ def bootstrap(
         new resamples continue the stream where the result's left off, so with the
         same seed the extended result equals one run with the total ``n_resamples``
         (a Generator object has moved on since, so it gives fresh, independent ones).
+    bounds : (float, float) or None, default=None
+        The statistic's range where it has one, e.g. ``(-1, 1)`` for a correlation or
+        ``(0, 1)`` for a proportion. Interval ends outside it (the basic, normal and
+        studentized methods can give them; percentile and BCa cannot) are clipped to
+        it, with a note; the result keeps ``bounds``.
     rng : None, int or numpy.random.Generator, default=None
         The source of randomness.
 
@@ -182,6 +189,14 @@ def bootstrap(
     ...                  bootstrap_result=res, method="percentile", rng=2)
     >>> more.n_resamples
     2000
+
+    A correlation lies in [-1, 1]; ``bounds`` keeps every interval there:
+
+    >>> x = np.arange(10.0); y = x + np.array([0, 1, -1, 0, 1, 0, -1, 1, 0, 0.5])
+    >>> r = bootstrap((x, y), lambda a, b: np.corrcoef(a, b)[0, 1], paired=True, method="basic",
+    ...               bounds=(-1, 1), n_resamples=500, rng=0)
+    >>> r.confidence_interval.high <= 1, r.bounds
+    (True, (-1.0, 1.0))
     """
     method = check_option(method.lower() if isinstance(method, str) else method, "method", METHODS)
     confidence_level = check_confidence_level(confidence_level)
@@ -204,6 +219,7 @@ def bootstrap(
     check_int(n_inner, "n_inner", low=2)
     schemes = make_scheme(samples, paired=paired, block_length=block_length, block=block, strata=strata)
     check_method(schemes, method, acceleration, se_function)
+    bounds = check_bounds(bounds)
     rng = as_generator(rng, "rng")
 
     stat = BatchedStatistic(statistic, samples, vectorized=vectorized, paired=paired)
@@ -252,7 +268,7 @@ def bootstrap(
         draws = replace(draws, studentized=np.where(np.isfinite(t), t, np.nan), estimate_standard_error=se_hat)
         return draws, ["studentized: per-resample standard errors from " + source]
 
-    return summarize(
+    result = summarize(
         stat.value,
         distribution,
         method=method,
@@ -263,6 +279,7 @@ def bootstrap(
         resample_standard_errors=resample_ses,
         resampling=resampling,
     )
+    return respect_bounds(result, bounds)
 
 
 def _needs_acceleration(result):

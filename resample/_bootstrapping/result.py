@@ -53,6 +53,8 @@ class BootstrapResult:
     resampling : str
         How resamples were drawn: ``"i.i.d. bootstrap"``, or the block or stratified
         bootstrap with its block length or strata.
+    bounds : tuple of float or None
+        The statistic's range ``(low, high)`` when one was given; the interval lies inside it.
     """
 
     estimate: object
@@ -71,6 +73,7 @@ class BootstrapResult:
     alternative: str = "two-sided"
     computation: str = "resamples"
     resampling: str = "i.i.d. bootstrap"
+    bounds: tuple | None = None
 
     def to_frame(self):
         """One row per resample: its number and the statistic's value(s).

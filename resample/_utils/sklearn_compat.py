@@ -21,7 +21,16 @@ from sklearn.metrics._scorer import _BaseScorer, _Scorer  # noqa: F401
 
 
 def allows_nan(estimator):
-    """Whether ``estimator`` declares that its input may hold NaN."""
+    """Whether ``estimator`` declares that its input may hold NaN.
+
+    A Pipeline's input reaches only its first step, so that step decides (scikit-learn's
+    Pipeline tags say False even when the first step is a SimpleImputer).
+    """
+    from sklearn.pipeline import Pipeline
+
+    if isinstance(estimator, Pipeline):
+        steps = [s for _, s in estimator.steps if s is not None and s != "passthrough"]
+        return bool(steps) and allows_nan(steps[0])
     if _get_tags is None:  # pragma: no cover
         return bool(getattr(estimator, "_get_tags", dict)().get("allow_nan", False))
     try:

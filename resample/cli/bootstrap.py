@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from resample.cli.data import check_columns, check_numeric, drop_missing, numeric_columns, read_table
+from resample.cli.data import check_columns, check_numeric, drop_missing, numeric_columns, read_table, source_name
 from resample.cli.specs import UsageError, parse_statistic
 
 __all__ = ["INTERVAL_METHODS", "BootstrapOutcome", "run_bootstrap", "format_bootstrap", "bootstrap_report"]
@@ -33,6 +33,7 @@ class BootstrapOutcome:
     bundled: bool = False
     notes: list = field(default_factory=list)
     data: tuple = ()
+    bounds: tuple | None = None
 
     @property
     def first(self):
@@ -48,7 +49,7 @@ def _load(args, warn):
         if args.columns is None:
             args.columns = ["X", "Y"][: stat.n_columns]
     else:
-        table, source, bundled = read_table(args.csv), repr(args.csv), False
+        table, source, bundled = read_table(args.csv, args.sep), source_name(args.csv), False
         stat = parse_statistic(args.statistic or "mean")
         if args.columns is None:
             numeric = numeric_columns(table)
@@ -76,6 +77,28 @@ def _load(args, warn):
     return table, source, bundled, stat
 
 
+#: Notes of :func:`resample.bootstrap` that say how, not what to do: the command leaves them out.
+_UNACTIONABLE = ("BCa acceleration from", "BCa acceleration reused", "studentized: per-resample")
+
+
+def statistic_bounds(stat, data):
+    """The statistic's range: its own (a correlation's [-1, 1]), or [0, 1] for a location of a 0/1 column.
+
+    Examples
+    --------
+    >>> from resample.cli.specs import parse_statistic
+    >>> statistic_bounds(parse_statistic("mean"), (np.array([0.0, 1, 1, 0]),))
+    (0.0, 1.0)
+    >>> statistic_bounds(parse_statistic("mean"), (np.array([0.5, 2.0]),)) is None
+    True
+    """
+    if stat.bounds is not None:
+        return stat.bounds
+    if stat.location and np.isin(data[0], (0.0, 1.0)).all():
+        return (0.0, 1.0)
+    return None
+
+
 def run_bootstrap(args, warn):
     """Load, check and bootstrap with every interval method (one set of resamples)."""
     from resample._bootstrapping.bootstrap import bootstrap
@@ -88,9 +111,11 @@ def run_bootstrap(args, warn):
     extra = {}
     if args.progress and "progress" in inspect.signature(bootstrap).parameters:
         extra["progress"] = True
+    bounds = statistic_bounds(stat, data)
     results, first = {}, None
     for m in order:
-        kw = dict(paired=len(data) > 1, confidence_level=args.confidence, method=INTERVAL_METHODS[m], rng=args.seed)
+        kw = dict(paired=len(data) > 1, confidence_level=args.confidence, method=INTERVAL_METHODS[m], rng=args.seed,
+                  bounds=bounds)
         try:
             if first is None:
                 res = bootstrap(data, stat.function, n_resamples=args.n_resamples, **kw, **extra)
@@ -104,19 +129,26 @@ def run_bootstrap(args, warn):
     notes = []
     for res in results.values():
         for n in res.notes:
-            if n not in notes:
+            # a clipped interval is marked in the table, beside the statistic's range
+            if n not in notes and not n.startswith(_UNACTIONABLE) and "is clipped to it" not in n:
                 notes.append(n)
     return BootstrapOutcome(
         source=source, n_rows=len(table), statistic=stat, columns=list(args.columns), results=results,
         n_resamples=args.n_resamples, seed=args.seed, confidence=args.confidence, bundled=bundled, notes=notes,
-        data=data,
+        data=data, bounds=bounds,
     )
 
 
 def _decimals(se):
-    if not math.isfinite(se) or se == 0:
-        return 4
-    return int(min(8, max(2, -math.floor(math.log10(abs(se))) + 2)))
+    from resample._utils.formatting import decimals_for
+
+    return decimals_for(se)
+
+
+def _num(value, d):
+    from resample._utils.formatting import format_number
+
+    return format_number(value, d)
 
 
 def _headline(o):
@@ -128,15 +160,23 @@ def _rows(o):
     rows = []
     for m, res in o.results.items():
         low, high = res.confidence_interval
-        rows.append([INTERVAL_METHODS[m], f"[{float(low):.{d}f}, {float(high):.{d}f}]"])
+        clipped = " (clipped)" if any("is clipped to it" in n for n in res.notes) else ""
+        rows.append([INTERVAL_METHODS[m], f"[{_num(low, d)}, {_num(high, d)}]{clipped}"])
     return rows
 
 
 def _summary(o):
     r = o.first
     d = _decimals(float(r.standard_error))
-    return (f"estimate {float(r.estimate):.{d}f}   standard error {float(r.standard_error):.{d}f}   "
-            f"bias {float(r.bias):.{d}f}")
+    return (f"estimate {_num(r.estimate, d)}   standard error {_num(r.standard_error, d)}   "
+            f"bias {_num(r.bias, d)}")
+
+
+def _range_text(o):
+    low, high = o.bounds
+    ends = f"[{low:g}, {high:g}]".replace("inf", "∞")
+    return (f"the statistic lies in {ends}: percentile and BCa intervals stay inside by construction; "
+            "other methods' ends are clipped to it")
 
 
 def format_bootstrap(o):
@@ -148,6 +188,7 @@ def format_bootstrap(o):
         _headline(o) + f": {o.statistic.describe}",
         f"data: {o.source}, {o.n_rows} rows; {o.n_resamples} resamples (seed {o.seed}){paired}",
         _summary(o),
+        *([_range_text(o)] if o.bounds else []),
         "",
         _text_table(["method", f"{o.confidence:.0%} interval"], _rows(o)),
     ]
@@ -179,8 +220,7 @@ def bootstrap_report(o, report):
     r0 = o.first
     d = _decimals(float(r0.standard_error))
     report.table(["estimate", "standard error", "bias", "resamples"],
-                 [[f"{float(r0.estimate):.{d}f}", f"{float(r0.standard_error):.{d}f}", f"{float(r0.bias):.{d}f}",
-                   str(o.n_resamples)]])
+                 [[_num(r0.estimate, d), _num(r0.standard_error, d), _num(r0.bias, d), str(o.n_resamples)]])
     shown = "bca" if "bca" in o.results else next(iter(o.results))
     res = o.results[shown]
     # column names are user text: a "$" would start matplotlib's math mode (and "$x" fails to parse)

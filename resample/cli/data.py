@@ -13,26 +13,79 @@ import pandas as pd
 
 from resample.cli.specs import UsageError
 
-__all__ = ["read_table", "check_columns", "numeric_columns", "check_numeric", "drop_missing", "infer_task", "check_target"]
+__all__ = ["read_table", "source_name", "check_columns", "numeric_columns", "check_numeric", "drop_missing", "text_columns_note", "infer_task", "check_target"]
 
 
-def read_table(path):
-    """Read a CSV file, or raise a UsageError that says what is wrong with it."""
+#: Separators the sniffer may choose between (csv.Sniffer alone also picks letters and spaces).
+_SEPARATORS = ",;\t|"
+
+
+def _sniff(sample):
+    r"""The separator of a CSV sample: the standard library's csv.Sniffer, limited to real separators.
+
+    Examples
+    --------
+    >>> _sniff("age;sex;bmi\n59;2;32.1\n")
+    ';'
+    >>> _sniff("a,b\n1,2\n")
+    ','
+    """
+    import csv
+
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_SEPARATORS).delimiter
+    except csv.Error:  # one column, or nothing it can decide on: pandas' default
+        return ","
+
+
+def source_name(path):
+    """How messages name the input: ``'file.csv'`` or ``standard input``."""
+    return "standard input" if str(path) == "-" else repr(str(path))
+
+
+def _open(path, name):
+    """The raw bytes of ``path`` as a seekable buffer (``-``: standard input)."""
+    import io
+    import sys
+
+    if str(path) == "-":
+        return io.BytesIO(sys.stdin.buffer.read())
     p = Path(path)
     if not p.exists():
-        raise UsageError(f"no such file: {str(path)!r}. Pass the path of a CSV file with a header row.")
+        raise UsageError(f"no such file: {name}. Pass the path of a CSV file with a header row, or - for standard input.")
     if p.is_dir():
-        raise UsageError(f"{str(path)!r} is a directory; pass the path of a CSV file.")
+        raise UsageError(f"{name} is a directory; pass the path of a CSV file.")
     try:
-        table = pd.read_csv(p)
-    except pd.errors.EmptyDataError:
-        raise UsageError(f"{str(path)!r} is empty; it needs a header row and at least two data rows.") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {str(path)!r} as CSV ({type(exc).__name__}: {str(exc).strip()}).") from None
+        return io.BytesIO(p.read_bytes())
     except OSError as exc:
-        raise UsageError(f"cannot open {str(path)!r}: {exc.strerror or exc}.") from None
+        raise UsageError(f"cannot open {name}: {exc.strerror or exc}.") from None
+
+
+def read_table(path, sep=None):
+    """Read a CSV file (``-``: standard input), or raise a UsageError that says what is wrong with it.
+
+    ``sep=None`` sniffs the separator (comma, semicolon, tab or bar) from the first
+    64 kB, so a European ``;`` file reads as it should; pass ``sep`` to force one.
+    The file is then parsed by pandas' C reader, which stays fast at millions of rows.
+    """
+    name = source_name(path)
+    buf = _open(path, name)
+    if sep is None:
+        head = buf.read(65536).decode("utf-8", errors="replace")
+        buf.seek(0)
+        lines = head.splitlines()
+        sep = _sniff("\n".join(lines[:-1] if len(lines) > 2 else lines))
+    try:
+        table = pd.read_csv(buf, sep=sep)
+    except pd.errors.EmptyDataError:
+        raise UsageError(f"{name} is empty; it needs a header row and at least two data rows.") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(
+            f"cannot read {name} as CSV with separator {sep!r} ({type(exc).__name__}: {str(exc).strip()}); "
+            "pass --sep to choose another."
+        ) from None
     if table.shape[1] == 0 or len(table) < 2:
-        raise UsageError(f"{str(path)!r} has {len(table)} data rows; at least two are needed to resample.")
+        raise UsageError(f"{name} has {len(table)} data rows; at least two are needed to resample.")
     return table
 
 
@@ -73,14 +126,43 @@ def check_numeric(table, names, option, source):
     return list(names)
 
 
-def drop_missing(table, names, warn):
-    """Rows with a missing value in ``names`` are left out, and the user is told."""
+_IMPUTE_HINT = "; --impute fills them in instead (the median of each training set, inside every fold)"
+
+
+def drop_missing(table, names, warn, hint=_IMPUTE_HINT):
+    """Rows with a missing value in ``names`` are left out, and the user is told (and how to keep them)."""
     used = table[list(names)]
     keep = used.notna().all(axis=1)
     dropped = int((~keep).sum())
     if dropped:
-        warn(f"left out {dropped} of {len(table)} rows with missing values in {', '.join(map(str, names))}")
+        counts = used.isna().sum()
+        worst = ", ".join(f"{c} ({int(k)})" for c, k in counts[counts > 0].sort_values(ascending=False).items())
+        if len(counts[counts > 0]) > 6:
+            worst = ", ".join(worst.split(", ")[:6]) + ", ..."
+        warn(f"left out {dropped} of {len(table)} rows ({dropped / len(table):.0%}) with missing values, "
+             f"in {worst}{hint}")
     return table.loc[keep].reset_index(drop=True)
+
+
+def text_columns_note(table, columns):
+    """Why non-numeric columns are not predictors, each with an example value, and what to do.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"city": ["Oslo", "Rome", "Oslo"], "x": [1, 2, 3]})
+    >>> text_columns_note(t, ["city"])
+    "left out 1 text column (the models take numbers): city (2 distinct, e.g. 'Oslo'); encode it as numbers to use it, or pass --features to choose the predictors"
+    """
+    parts = []
+    for c in columns[:6]:
+        values = table[c].dropna()
+        example = f", e.g. {_plain(values.iloc[0])!r}" if len(values) else ""
+        parts.append(f"{c} ({values.nunique()} distinct{example})")
+    more = f", and {len(columns) - 6} more" if len(columns) > 6 else ""
+    which = "it" if len(columns) == 1 else "them"
+    word = "column" if len(columns) == 1 else "columns"
+    return (f"left out {len(columns)} text {word} (the models take numbers): {'; '.join(parts)}{more}; "
+            f"encode {which} as numbers to use {which}, or pass --features to choose the predictors")
 
 
 def _plain(value):

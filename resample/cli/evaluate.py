@@ -7,15 +7,20 @@ from typing import Callable
 
 import numpy as np
 
-from resample.cli.data import check_columns, check_numeric, check_target, drop_missing, infer_task, numeric_columns, read_table
+from resample.cli.data import (
+    check_columns, check_numeric, check_target, drop_missing, infer_task, numeric_columns, read_table, source_name,
+    text_columns_note,
+)
 from resample.cli.specs import MODELS, UsageError, parse_model
 from resample._utils.notes import note_kind
 from resample.exceptions import NoteKind
 
 __all__ = ["EVAL_METHODS", "EvaluateOutcome", "run_evaluate", "format_evaluate", "evaluate_report"]
 
-#: Notes of the library the command leaves out: how the numbers were computed, not what they mean.
-_SILENT_NOTES = frozenset({NoteKind.STATELESS_PREFIX, NoteKind.BATCHED_FOLDS, NoteKind.METHOD})
+#: Notes of the library the command leaves out: how the numbers were computed, not what they mean,
+#: and NO_ADJUSTMENT, about an option the command does not offer (it never refits on all rows).
+_SILENT_NOTES = frozenset({NoteKind.STATELESS_PREFIX, NoteKind.BATCHED_FOLDS, NoteKind.METHOD,
+                           NoteKind.NO_ADJUSTMENT})
 
 #: Scorers the bootstrap .632+ can combine (a mean of a per-sample loss with a no-information rate).
 _BOOTSTRAP_SCORINGS = ("neg_mean_squared_error", "accuracy", "neg_log_loss")
@@ -94,6 +99,7 @@ class EvaluateOutcome:
     kfold_runs: list = field(default_factory=list)  # extra k-fold runs: lists of CVResult
     notes: list = field(default_factory=list)
     bundled: bool = False
+    imputed: str = ""  # how missing feature values are filled in (empty: rows with any are left out)
 
     @property
     def error_name(self):
@@ -101,7 +107,7 @@ class EvaluateOutcome:
 
     def describe_model(self):
         fam = self.family
-        feats = ", ".join(self.features)
+        feats = feature_summary(self.features)
         if fam.kind.name == "poly" and fam.task == "regression":
             inner = f"poly({feats}, d)" if len(fam.values) > 1 else f"poly({feats}, {fam.values[0]})"
         elif fam.kind.param is not None and len(fam.values) > 1:
@@ -120,6 +126,33 @@ class EvaluateOutcome:
         return f"{fam.kind.param} in {{{', '.join(f'{v:g}' if isinstance(v, float) else str(v) for v in vals)}}}"
 
 
+def feature_summary(features, most=4):
+    """The features for a title: their names, or ``"30 features"`` when there are more than ``most``.
+
+    Examples
+    --------
+    >>> feature_summary(["horsepower"])
+    'horsepower'
+    >>> feature_summary([f"x{i}" for i in range(30)])
+    '30 features'
+    """
+    return ", ".join(map(str, features)) if len(features) <= most else f"{len(features)} features"
+
+
+def feature_list(features, most=6):
+    """The features for a data line: all of a few, or the count with the first and last ones.
+
+    Examples
+    --------
+    >>> feature_list([f"x{i}" for i in range(30)])
+    '30 (x0, x1, x2, ..., x28, x29)'
+    """
+    names = list(map(str, features))
+    if len(names) <= most:
+        return ", ".join(names)
+    return f"{len(names)} ({', '.join(names[:3])}, ..., {', '.join(names[-2:])})"
+
+
 def _load(args, warn):
     from resample.datasets import load_auto
 
@@ -130,7 +163,7 @@ def _load(args, warn):
             args.features = ["horsepower"]
         args.model = args.model or "poly:1..10"
     else:
-        table, source, bundled = read_table(args.csv), repr(args.csv), False
+        table, source, bundled = read_table(args.csv, args.sep), source_name(args.csv), False
         if args.target is None:
             raise UsageError(f"--target is required with a CSV file: name the column to predict; the columns of {source} are: "
                              f"{', '.join(map(str, table.columns))}.")
@@ -143,7 +176,7 @@ def _load(args, warn):
         if not numeric:
             raise UsageError(f"{source} has no numeric column besides --target {args.target!r}; pass --features.")
         if left_out:
-            warn(f"left out non-numeric columns {', '.join(map(str, left_out))}; pass --features to choose the predictors")
+            warn(text_columns_note(table, left_out))
         args.features = numeric
     else:
         check_columns(table, args.features, "--features", source)
@@ -201,6 +234,23 @@ def _fit(cv, X, y, notes):
     return cv.result_
 
 
+def _with_imputer(family, strategy):
+    """The family with scikit-learn's SimpleImputer as the first step of every model.
+
+    Inside the pipeline the imputer is refitted on each training set, so the held-out
+    rows never inform the values filled in (imputing the whole table first would).
+    """
+    from dataclasses import replace
+
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+
+    def wrap(models):
+        return tuple(make_pipeline(SimpleImputer(strategy=strategy), m) for m in models)
+
+    return replace(family, estimators=wrap(family.estimators), refit_estimators=wrap(family.refit_estimators))
+
+
 def run_evaluate(args, warn):
     """Load, check, fit every method on every model; returns an :class:`EvaluateOutcome`."""
     from resample._model_selection.selection import select_one_standard_error
@@ -213,7 +263,12 @@ def run_evaluate(args, warn):
         raise UsageError(f"--simpler is for dotted-path models; {name} knows that a "
                          f"{MODELS[name].simpler} {MODELS[name].param} is simpler.")
     family = parse_model(args.model, task=task, simpler=args.simpler, default_task=target_task)
-    table = drop_missing(table, [args.target, *args.features], warn)
+    impute = getattr(args, "impute", None)
+    if impute:
+        table = drop_missing(table, [args.target], warn, hint="")  # a target is never imputed
+        family = _with_imputer(family, impute)
+    else:
+        table = drop_missing(table, [args.target, *args.features], warn)
     check_target(table[args.target], args.target, family.task, source)
     if family.task == "regression" and args.task == "auto" and table[args.target].nunique() == 2:
         warn(f"--target {args.target!r} holds two values and is treated as a number (regression); "
@@ -260,6 +315,7 @@ def run_evaluate(args, warn):
         source=source, n_rows=n, target=args.target, features=list(args.features), family=family, scoring=scoring,
         confidence=args.confidence, titles={k: EVAL_METHODS[k].title(args) for k in methods}, results=results,
         choices=choices, kfold_runs=extra, notes=notes, bundled=bundled,
+        imputed=f"SimpleImputer(strategy={impute!r}) fitted on each training set" if impute else "",
     )
 
 
@@ -272,11 +328,16 @@ def _to_error(scoring):
     return as_error(scoring)[0]
 
 
-def _decimals(values):
-    finite = [abs(v) for v in values if v is not None and math.isfinite(v) and v != 0]
-    if not finite:
-        return 2
-    return int(min(6, max(2, -math.floor(math.log10(min(finite))) + 1)))
+def _decimals(values, significant=2):
+    from resample._utils.formatting import decimals_for
+
+    return decimals_for(values, significant=significant)
+
+
+#: Digits of the SE shown in a family's table: the models are scored on the same splits, so
+#: the differences between rows are known better than each row's SE, and one more digit
+#: keeps them apart (ISLR's 19.25 against 19.33 at an SE near 2).
+_FAMILY_DIGITS = 3
 
 
 def _row_numbers(result, scoring, level):
@@ -293,45 +354,51 @@ def _table_rows(outcome, key):
     """Rows ``[label, estimate, se, interval]`` of one method, formatted, and the chosen row."""
     level = outcome.confidence
     nums = [_row_numbers(r, outcome.scoring, level) for r in outcome.results[key]]
-    d = _decimals([x[1] for x in nums])
+    d = _decimals([x[1] for x in nums], _FAMILY_DIGITS)
     rows = []
     for value, (est, se, low, high) in zip(outcome.family.values, nums):
         label = outcome.family.label(value).split("=", 1)[-1] if outcome.family.kind.param else outcome.family.kind.name
-        se_text = f"{se:.{d}f}" if math.isfinite(se) else "n/a"
-        interval = f"[{low:.{d}f}, {high:.{d}f}]" if math.isfinite(se) else "n/a"
-        rows.append([label, f"{est:.{d}f}", se_text, interval])
+        rows.append([label, *_numbers_text(est, se, low, high, d)])
     choice = outcome.choices.get(key)
     return rows, (choice.index if choice is not None else None)
 
 
 def _choice_text(outcome, key):
+    from resample._utils.formatting import format_number
+
     choice = outcome.choices.get(key)
     if choice is None:
         return ""
     f = _to_error(outcome.scoring)
     fam = outcome.family
-    best = f(choice.estimates[choice.best_index])
-    limit = f(choice.threshold)
-    d = _decimals(list(choice.standard_errors))
+    d = _decimals(list(choice.standard_errors), _FAMILY_DIGITS)
+    best = format_number(f(choice.estimates[choice.best_index]), d)
+    limit = format_number(f(choice.threshold), d)
     word = "at most" if outcome.scoring.startswith("neg_") or outcome.scoring == "accuracy" else "at least"
+
     def label(v):
         return fam.label(v).replace("=", " ")
 
     return (
         f"one-standard-error rule: {label(choice.value)} (best: {label(choice.best_value)} with "
-        f"{outcome.error_name} {best:.{d}f}; within one SE: {outcome.error_name} {word} {limit:.{d}f}; "
+        f"{outcome.error_name} {best}; within one SE: {outcome.error_name} {word} {limit}; "
         f"{fam.kind.simpler} {fam.kind.param} is simpler)"
     )
+
+
+def _numbers_text(est, se, low, high, d):
+    """Estimate, SE and interval as text with ``d`` decimals (n/a where the SE is not finite)."""
+    from resample._utils.formatting import format_interval, format_number
+
+    finite = math.isfinite(se)
+    return [format_number(est, d), format_number(se, d), format_interval(low, high, d) if finite else "n/a"]
 
 
 def _single_rows(outcome):
     rows = []
     for key, res in outcome.results.items():
         est, se, low, high = _row_numbers(res[0], outcome.scoring, outcome.confidence)
-        d = _decimals([se])
-        se_text = f"{se:.{d}f}" if math.isfinite(se) else "n/a"
-        interval = f"[{low:.{d}f}, {high:.{d}f}]" if math.isfinite(se) else "n/a"
-        rows.append([outcome.titles[key], f"{est:.{d}f}", se_text, interval])
+        rows.append([outcome.titles[key], *_numbers_text(est, se, low, high, _decimals([se]))])
     return rows
 
 
@@ -369,7 +436,7 @@ def format_evaluate(outcome):
     lines = [
         _headline(outcome),
         f"data: {outcome.source}, {outcome.n_rows} rows; target {outcome.target} ({fam.task}); "
-        f"features: {', '.join(outcome.features)}",
+        f"features: {feature_list(outcome.features)}" + (f"; missing values: {outcome.imputed}" if outcome.imputed else ""),
         "standard errors are naive (they ignore that training sets overlap); "
         f"intervals: estimate -/+ z * SE",
     ]
@@ -477,7 +544,8 @@ def evaluate_report(outcome, report):
     report.heading(_headline(outcome))
     report.paragraph(
         f"Data: {outcome.source}, {outcome.n_rows} rows. Target: {outcome.target} ({fam.task}). "
-        f"Features: {', '.join(outcome.features)}. Model: {fam.spec}, {fam.description()}. "
+        f"Features: {', '.join(map(str, outcome.features))}. Model: {fam.spec}, {fam.description()}. "
+        + (f"Missing values: {outcome.imputed}. " if outcome.imputed else "") +
         f"Score: {outcome.scoring}, shown as {outcome.error_name}."
     )
     report.paragraph(

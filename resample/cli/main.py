@@ -52,6 +52,14 @@ _seed = _argument(
 )
 
 
+def _separator(text):
+    """``--sep``: one character; ``tab`` and ``\\t`` mean a tab."""
+    sep = {"tab": "\t", "\\t": "\t"}.get(text, text)
+    if len(sep) != 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not one character; e.g. --sep ';' or --sep tab")
+    return sep
+
+
 def _columns(values):
     """``--features a b`` and ``--features a,b`` both work."""
     if values is None:
@@ -80,6 +88,8 @@ def _common(p):
                    help="let --report replace the report files in a directory that is not empty")
     p.add_argument("--progress", action="store_true", help="show progress bars on stderr")
     p.add_argument("--debug", action="store_true", help="on failure, show the Python traceback too")
+    p.add_argument("--sep", metavar="SEP", default=None, type=_separator,
+                   help="the CSV's column separator, e.g. ';' or tab (default: sniffed from the file: , ; tab or |)")
 
 
 def build_parser():
@@ -122,7 +132,7 @@ def build_parser():
         "  sklearn.tree.DecisionTreeRegressor:max_depth=1..8   any estimator class and one parameter",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ev.add_argument("csv", nargs="?", metavar="CSV", help="a CSV file with a header row (default: the bundled Auto data)")
+    ev.add_argument("csv", nargs="?", metavar="CSV", help="a CSV file with a header row, or - for standard input (default: the bundled Auto data)")
     ev.add_argument("--target", metavar="COL", help="the column to predict (default on Auto: mpg)")
     ev.add_argument("--features", nargs="+", metavar="COL",
                     help="predictor columns (default: horsepower on Auto; every other numeric column of a CSV)")
@@ -141,6 +151,9 @@ def build_parser():
                     help="what the target is (default: classes when it is not numeric or the model is logistic)")
     ev.add_argument("--simpler", choices=["lower", "higher"], default=None,
                     help="for a dotted-path model: which direction of its parameter is simpler (default: lower)")
+    ev.add_argument("--impute", nargs="?", const="median", choices=["mean", "median", "most_frequent"], default=None,
+                    help="fill in missing feature values with scikit-learn's SimpleImputer, refitted on each training set "
+                    "(default strategy: median); without it rows with missing values are left out")
     ev.add_argument("--n-jobs", type=int, default=None, metavar="N", help="parallel fits through joblib (-1: all cores)")
     _common(ev)
 
@@ -153,7 +166,7 @@ def build_parser():
         epilog="Statistics (--statistic): "
         + "; ".join(f"{k}: {v.describe}" for k, v in STATISTICS.items()),
     )
-    bs.add_argument("csv", nargs="?", metavar="CSV", help="a CSV file with a header row (default: the bundled Portfolio data)")
+    bs.add_argument("csv", nargs="?", metavar="CSV", help="a CSV file with a header row, or - for standard input (default: the bundled Portfolio data)")
     bs.add_argument("--statistic", metavar="SPEC", default=None,
                     help="mean, median, std, quantile:Q, corr or alpha (default: alpha on Portfolio, mean on a CSV)")
     bs.add_argument("--columns", nargs="+", metavar="COL", help="the column(s) the statistic takes (default: X Y on Portfolio)")
@@ -236,6 +249,21 @@ def _failure(exc):
 
 
 def _run(args, argv):
+def _check_report_possible():
+    """``--report`` needs matplotlib: say so before any work, not after the tables."""
+    try:
+        from resample._plotting import import_pyplot
+
+        import_pyplot()
+    except ImportError as exc:
+        raise UsageError(f"--report needs matplotlib for its figures: {exc}") from None
+
+
+def main(argv=None):
+    """Run the command; returns the exit status (0, or 2 for a usage error)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)  # argparse itself exits with status 2 on bad options
     command = args.command
     target = None
     if args.report:  # checked before any data is read or any model fitted
@@ -246,6 +274,8 @@ def _run(args, argv):
         with warnings.catch_warnings():
             # numbers the user should know about go into the printed notes instead
             warnings.simplefilter("ignore", FutureWarning)
+            if args.report:
+                _check_report_possible()
             if command is None:
                 return _walkthrough(args, argv, target)
             if command == "evaluate":

@@ -351,6 +351,8 @@ class Statistic:
     n_columns: int
     function: Callable
     describe: str
+    bounds: tuple | None = None  # the statistic's range where it has one, whatever the data
+    location: bool = False  # mean, median, quantile: in [0, 1] when the column is a 0/1 proportion
 
 
 def _quantile(q):
@@ -361,11 +363,14 @@ def _quantile(q):
 
 
 STATISTICS = {
-    "mean": Statistic("mean", 1, lambda x, axis=-1: np.mean(x, axis=axis), "the mean of a column"),
-    "median": Statistic("median", 1, lambda x, axis=-1: np.median(x, axis=axis), "the median of a column"),
-    "std": Statistic("std", 1, lambda x, axis=-1: np.std(x, axis=axis, ddof=1), "the standard deviation (ddof=1)"),
-    "quantile": Statistic("quantile", 1, None, "quantile:Q, the Q quantile of a column (0 < Q < 1)"),
-    "corr": Statistic("corr", 2, _corr, "Pearson correlation of two columns (rows resampled together)"),
+    "mean": Statistic("mean", 1, lambda x, axis=-1: np.mean(x, axis=axis), "the mean of a column", location=True),
+    "median": Statistic("median", 1, lambda x, axis=-1: np.median(x, axis=axis), "the median of a column",
+                        location=True),
+    "std": Statistic("std", 1, lambda x, axis=-1: np.std(x, axis=axis, ddof=1), "the standard deviation (ddof=1)",
+                     bounds=(0.0, np.inf)),
+    "quantile": Statistic("quantile", 1, None, "quantile:Q, the Q quantile of a column (0 < Q < 1)", location=True),
+    "corr": Statistic("corr", 2, _corr, "Pearson correlation of two columns (rows resampled together)",
+                      bounds=(-1.0, 1.0)),
     "alpha": Statistic("alpha", 2, _alpha, "ISLR's portfolio weight of the first column (eq. 5.7)"),
 }
 
@@ -389,7 +394,7 @@ def parse_statistic(spec, option="--statistic"):
             raise UsageError(f"{option} {spec!r}: write quantile:Q with Q a number strictly between 0 and 1, e.g. quantile:0.9.") from None
         if not 0 < q < 1:
             raise UsageError(f"{option} {spec!r}: Q={q:g} is out of range; it must be strictly between 0 and 1.")
-        return Statistic(f"quantile:{q:g}", 1, _quantile(q), f"the {q:g} quantile of a column")
+        return Statistic(f"quantile:{q:g}", 1, _quantile(q), f"the {q:g} quantile of a column", location=True)
     if arg:
         raise UsageError(f"{option} {spec!r}: {name} takes no argument; write just {name!r}.")
     return stat
