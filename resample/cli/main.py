@@ -248,7 +248,6 @@ def _failure(exc):
     return _one_line(f"{type(exc).__name__}: {exc}") + " (run with --debug for the traceback)"
 
 
-def _run(args, argv):
 def _check_report_possible():
     """``--report`` needs matplotlib: say so before any work, not after the tables."""
     try:
@@ -259,11 +258,7 @@ def _check_report_possible():
         raise UsageError(f"--report needs matplotlib for its figures: {exc}") from None
 
 
-def main(argv=None):
-    """Run the command; returns the exit status (0, or 2 for a usage error)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)  # argparse itself exits with status 2 on bad options
+def _run(args, argv):
     command = args.command
     target = None
     if args.report:  # checked before any data is read or any model fitted
