@@ -12,6 +12,7 @@ from resample._model_selection.nested import NestedCVResult
 from resample._bootstrapping.bootstrap import BootstrapResult, bootstrap
 from resample._bootstrapping.block_length import BlockLength, optimal_block_length
 from resample._bootstrapping.permutation import PermutationTestResult, permutation_test
+from resample._model_selection.permutation import CVPermutationResult, cv_permutation_test
 from resample._bootstrapping.jackknife import JackknifeResult, jackknife
 from resample._bootstrapping.poisson import poisson_bootstrap
 from resample._bootstrapping.blb import BLBResult, bag_of_little_bootstraps
@@ -36,6 +37,8 @@ __all__ = [
     "optimal_block_length",
     "permutation_test",
     "PermutationTestResult",
+    "cv_permutation_test",
+    "CVPermutationResult",
     "BlockLength",
     "bag_of_little_bootstraps",
     "BLBResult",

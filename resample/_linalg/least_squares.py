@@ -237,6 +237,37 @@ class LeastSquaresCV:
         w = np.linalg.solve(M, (Qs.transpose(0, 2, 1) @ r[..., None]))  # (B, p, 1)
         return r + (Qs @ w)[..., 0]
 
+    def many_response_residuals(self, Y, tests):
+        """Held-out residuals of many responses ``Y`` (n, B) on this design, per test block.
+
+        The design, and so ``H = Q Q'`` and each block's ``(I - H_SS)``, are shared:
+        a new response changes only the right-hand side (a permuted ``y`` in a
+        permutation test). Returns a list of ``(len(test), B)`` arrays, or None if a
+        block is singular. Test blocks must be complements of their training sets.
+        """
+        R = Y - self.Q @ (self.Q.T @ Y)  # residuals of the full fits, (n, B)
+        if all(len(t) == 1 for t in tests):  # leave-one-out: the leverages alone
+            idx = np.concatenate(tests)
+            h = np.einsum("ij,ij->i", self.Q[idx], self.Q[idx])
+            if np.any(1 - h < _LEVERAGE_TOL):
+                return None
+            return list((R[idx] / (1 - h)[:, None])[:, None, :])
+        out = []
+        p = self.Q.shape[1]
+        for t in tests:
+            Qs, Rs = self.Q[t], R[t]  # (m, p), (m, B)
+            if len(t) <= p:
+                A = np.eye(len(t)) - Qs @ Qs.T
+                if np.linalg.eigvalsh(A)[0] < _LEVERAGE_TOL:
+                    return None
+                out.append(np.linalg.solve(A, Rs))
+            else:  # Woodbury, as _batched_blocks
+                M = np.eye(p) - Qs.T @ Qs
+                if np.linalg.eigvalsh(M)[0] < _LEVERAGE_TOL:
+                    return None
+                out.append(Rs + Qs @ np.linalg.solve(M, Qs.T @ Rs))
+        return out
+
     def _direct(self, test):
         train = np.ones(self.n, dtype=bool)
         train[test] = False
