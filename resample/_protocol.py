@@ -8,7 +8,9 @@ An estimator takes part by defining::
         '''Fit one model per (train, test) split, all together.
 
         X, y        : the full data, as given to the CV estimator's fit
-        splits      : list of (train_indices, test_indices) pairs
+        splits      : a sequence of (train_indices, test_indices) pairs (len,
+                      indexing and iteration; each pair is built when it is
+                      read, so iterate rather than copy it to a list)
         random_states : list with one seed per split: what a clone fitted alone on
                         that split would use (today the estimator's own
                         random_state, repeated, so batched and one-by-one runs agree)
@@ -34,7 +36,7 @@ def supports_fit_folds(estimator):
 def fit_folds(estimator, X, y, splits):
     """Call ``estimator.fit_folds``; return the list of fitted models or None if declined."""
     seed = estimator.get_params().get("random_state") if hasattr(estimator, "get_params") else None
-    fitted = estimator.fit_folds(X, y, [tuple(s) for s in splits], [seed] * len(splits))
+    fitted = estimator.fit_folds(X, y, splits, [seed] * len(splits))
     if fitted is NotImplemented:
         return None
     fitted = list(fitted)

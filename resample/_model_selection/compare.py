@@ -231,22 +231,24 @@ def _normal(centre, se, level):
 _METHODS = ("auto", "corrected_t", "5x2cv_t", "5x2cv_f", "nested", "paired")
 
 
-def _draw_splits(estimator, X, y, groups, cv, n_repeats, rng):
+def _draw_splits(estimator, X, y, groups, cv, n_repeats, rng, n):
     """``(pairs, repeat of each pair)`` for ``cv`` (None or int: repeated k-fold; '5x2')."""
     if cv is None or isinstance(cv, (int, np.integer)) or cv == "5x2":
         k, r = (2, 5) if cv == "5x2" else (10 if cv is None else int(cv), n_repeats)
         labels = y is not None and is_classifier(estimator) and type_of_target(y) in ("binary", "multiclass")
         cls = RepeatedStratifiedKFold if labels else RepeatedKFold
         splitter = cls(n_splits=k, n_repeats=r, random_state=int_seed(rng))
-        pairs = [(as_index(tr), as_index(te)) for tr, te in splitter.split(X, y)]
+        pairs = _compact(splitter.split(X, y), n)
         return pairs, np.arange(len(pairs)) // k
-    if hasattr(cv, "split"):
-        pairs = [(as_index(tr), as_index(te)) for tr, te in cv.split(X, y, groups)]
-    else:
-        pairs = [(as_index(tr), as_index(te)) for tr, te in cv]
+    pairs = _compact(cv.split(X, y, groups) if hasattr(cv, "split") else cv, n)
     if len(pairs) < 2:
         raise ValueError(f"cv={cv!r} produced {len(pairs)} split(s); comparing needs at least 2.")
     return pairs, np.zeros(len(pairs), dtype=int)
+
+
+def _compact(pairs, n):
+    """The pairs as a :class:`SplitIndices`, read one at a time (complements are not kept)."""
+    return SplitIndices.from_pairs(n, ((as_index(tr), as_index(te)) for tr, te in pairs))
 
 
 def _run(estimator, X, y, groups, pairs, scoring, n_jobs):
@@ -345,7 +347,7 @@ def compare(
     notes = []
     if method == "nested":
         return _compare_nested(estimator_a, estimator_b, X, y, cv, nested_repeats, scorer, scoring, level, n_jobs, rng, n)
-    pairs, repeats = _draw_splits(estimator_a, X, y, groups, cv, n_repeats, rng)
+    pairs, repeats = _draw_splits(estimator_a, X, y, groups, cv, n_repeats, rng, n)
     a = _run(estimator_a, X, y, groups, pairs, scoring, n_jobs)
     b = _run(estimator_b, X, y, groups, pairs, scoring, n_jobs)
     splits = a.result_.splits
@@ -419,7 +421,7 @@ def _compare_nested(estimator_a, estimator_b, X, y, cv, nested_repeats, scorer, 
         labels = np.asarray(y)
     fold_ids = nested_folds(n, K, nested_repeats, rng, y=labels)
     splits = nested_splits(fold_ids, K)
-    pairs = list(splits)
+    pairs = splits  # compact: training sets are rebuilt one split at a time
     a = _run(estimator_a, X, y, None, pairs, scoring, n_jobs)
     b = _run(estimator_b, X, y, None, pairs, scoring, n_jobs)
     va, vb = _per_split(a.result_, len(pairs)), _per_split(b.result_, len(pairs))

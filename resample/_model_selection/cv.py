@@ -62,8 +62,9 @@ def _check_class_counts(y, n_splits, name="n_splits"):
         )
 
 
-def _pairs(splitter, X, y, groups):
-    return [(as_index(tr), as_index(te)) for tr, te in splitter.split(X, y, groups)]
+def _stream(pairs, n):
+    """Read ``(train, test)`` pairs one at a time, keeping only what is not a complement."""
+    return SplitIndices.from_pairs(n, ((as_index(tr), as_index(te)) for tr, te in pairs))
 
 
 #: scikit-learn splitters whose training set is, by construction, the complement of
@@ -233,11 +234,13 @@ class KFoldCV(BaseCV):
                 if not len(splits):
                     raise ValueError(f"cv={self.cv!r} produced no splits.")
                 return splits, np.zeros(len(splits), dtype=int)
-            if hasattr(self.cv, "split"):
-                pairs = _pairs(self.cv, X, y, groups)
+            if isinstance(self.cv, SplitIndices):  # already compact (compare, nested)
+                pairs = self.cv
+            elif hasattr(self.cv, "split"):
+                pairs = _stream(self.cv.split(X, y, groups), n)
             else:
-                pairs = [(as_index(tr), as_index(te)) for tr, te in self.cv]
-            if not pairs:
+                pairs = _stream(self.cv, n)
+            if not len(pairs):
                 raise ValueError(f"cv={self.cv!r} produced no splits.")
             return pairs, np.zeros(len(pairs), dtype=int)
         stratified = _stratify(self.estimator, y, self.stratify)

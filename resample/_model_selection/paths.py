@@ -97,7 +97,7 @@ def compute_held_out(estimator, X, y, splits, scorer, fit_params, options):
         notes = (Note(NoteKind.BATCH_DECLINED,
                       f"{type(estimator).__name__} declined to fit the folds together; fitted one by one"),)
     outcomes = run_splits(
-        estimator, X, y, list(splits), scorer, fit_params=fit_params, n_jobs=options.n_jobs,
+        estimator, X, y, splits, scorer, fit_params=fit_params, n_jobs=options.n_jobs,
         error_score=options.error_score, keep=options.keep_models, progress=options.progress,
         memory=options.memory, all_rows=options.all_rows,
     )
@@ -106,7 +106,7 @@ def compute_held_out(estimator, X, y, splits, scorer, fit_params, options):
 
 def _batched(estimator, X, y, splits, scorer, options, labels):
     """The fold models of ``fit_folds``, scored per split; None when the estimator declines."""
-    fitted = fit_folds(clone(estimator), X, y, list(splits))
+    fitted = fit_folds(clone(estimator), X, y, splits)  # pairs built as the estimator reads them
     if fitted is None:
         return None
     outcomes = [

@@ -55,7 +55,8 @@ class SplitIndices(Sequence):
         self.n_samples = int(n_samples)
         self.test_index = np.asarray(test_index, dtype=np.intp)
         self.test_ptr = np.asarray(test_ptr, dtype=np.intp)
-        self._trains = None if trains is None else tuple(np.asarray(t, dtype=np.intp) for t in trains)
+        # per split: its training indices, or None where they are the complement of the test set
+        self._trains = None if trains is None else tuple(None if t is None else np.asarray(t, dtype=np.intp) for t in trains)
 
     @classmethod
     def from_index(cls, n_samples, test_index, test_ptr, trains=None):
@@ -66,11 +67,26 @@ class SplitIndices(Sequence):
 
     @classmethod
     def from_pairs(cls, n_samples, pairs):
-        """From ``(train, test)`` pairs of any splitter; keeps the training sets
-        unless each is exactly the complement of its test set."""
-        pairs = list(pairs)
-        complement = all(_is_complement(n_samples, tr, te) for tr, te in pairs)
-        return cls(n_samples, [te for _, te in pairs], None if complement else [tr for tr, _ in pairs])
+        """From ``(train, test)`` pairs of any splitter (an iterator is read once).
+
+        A training set that is exactly the complement of its test set is dropped
+        as soon as it is seen (and rebuilt on demand), so a splitter that yields
+        LOOCV's n training arrays one at a time never has them all in memory; only
+        the other training sets are kept.
+
+        Examples
+        --------
+        >>> from sklearn.model_selection import LeaveOneOut
+        >>> s = SplitIndices.from_pairs(4, LeaveOneOut().split(range(4)))
+        >>> s.is_partition_complement, s[1][0].tolist()
+        (True, [0, 2, 3])
+        """
+        tests, trains = [], []
+        for tr, te in pairs:
+            tr, te = np.asarray(tr, dtype=np.intp), np.asarray(te, dtype=np.intp)
+            tests.append(te)
+            trains.append(None if _is_complement(n_samples, tr, te) else tr)
+        return cls(n_samples, tests, None if all(t is None for t in trains) else trains)
 
     @classmethod
     def leave_one_out(cls, n_samples):
@@ -90,8 +106,8 @@ class SplitIndices(Sequence):
             raise IndexError(f"split {i} out of range for {len(self)} splits")
         i = i % len(self)
         test = self.test(i)
-        train = _complement(self.n_samples, test) if self._trains is None else self._trains[i]
-        return train, test
+        train = None if self._trains is None else self._trains[i]
+        return (_complement(self.n_samples, test) if train is None else train), test
 
     def test(self, i):
         return self.test_index[self.test_ptr[i] : self.test_ptr[i + 1]]
@@ -105,8 +121,14 @@ class SplitIndices(Sequence):
         """The split each entry of ``test_index`` belongs to."""
         return np.repeat(np.arange(len(self)), self.test_sizes)
 
+    def __iter__(self):
+        # one (train, test) pair at a time: the training arrays are never all held at once
+        for i in range(len(self)):
+            yield self[i]
+
     def train_size(self, i):
-        return self.n_samples - len(self.test(i)) if self._trains is None else len(self._trains[i])
+        train = None if self._trains is None else self._trains[i]
+        return self.n_samples - len(self.test(i)) if train is None else len(train)
 
     @property
     def is_partition_complement(self):
