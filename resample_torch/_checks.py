@@ -23,6 +23,8 @@ __all__ = [
     "check_batch_folds",
     "check_bool",
     "check_fraction",
+    "check_module_output",
+    "check_text",
 ]
 
 
@@ -191,3 +193,72 @@ def check_two_classes(classes, name="y"):
         raise ValueError(
             f"{name} has only one class ({classes[0]!r}); a classifier needs at least two classes to learn from."
         )
+
+
+def check_module_output(criterion, n_outputs, *, classifier):
+    """``criterion``, wrapped so that the first batch's output is checked against its target.
+
+    The check runs inside the first loss computation, before any backward pass or
+    optimizer step, and costs nothing afterwards; it draws no random numbers, so
+    training is unchanged. A regressor's module must return the target's shape
+    ``(batch, n_outputs)``, a classifier's ``(batch, n_classes)`` logits. Without it
+    ``nn.MSELoss`` broadcasts a ``(batch,)`` output against a ``(batch, 1)`` target into
+    a ``(batch, batch)`` loss and trains on nonsense.
+    """
+    return _FirstBatchCheck(criterion, n_outputs, classifier)
+
+
+class _FirstBatchCheck:
+    def __init__(self, criterion, n_outputs, classifier):
+        self.criterion = criterion
+        self.n_outputs = n_outputs
+        self.classifier = classifier
+        self.checked = False
+
+    def __call__(self, output, target, *args, **kwargs):
+        if not self.checked:
+            _check_output_shape(output, target, self.n_outputs, self.classifier)
+            self.checked = True
+        return self.criterion(output, target, *args, **kwargs)
+
+
+def _check_output_shape(output, target, n_outputs, classifier):
+    got = tuple(getattr(output, "shape", ()))
+    rows = len(target)
+    expected = (rows, n_outputs)
+    if got != expected:
+        what = f"{n_outputs} class logits" if classifier else f"{n_outputs} target value{'s' if n_outputs > 1 else ''}"
+        raise ValueError(
+            f"module output has shape {got} on the first batch of {rows} rows, but the target "
+            f"(shape {tuple(target.shape)}) needs {expected}: {what} per row. Make forward return one row of "
+            f"{n_outputs} per input row (a module class gets n_outputs passed when its constructor takes it)."
+        )
+
+
+_SURROGATE = None
+
+
+def check_text(text, name):
+    """Text a language model can encode: a str without lone surrogates (which UTF-8 cannot hold).
+
+    Lone surrogates come from bytes decoded with ``errors="surrogateescape"`` or from
+    broken UTF-16; left in, they fail deep inside encoding with ``UnicodeEncodeError``.
+    """
+    global _SURROGATE
+    if isinstance(text, (bytes, bytearray)):
+        raise TypeError(
+            f"{name} is bytes; decode it to str first, e.g. data.decode('utf-8', errors='replace') "
+            "(invalid UTF-8 becomes U+FFFD)."
+        )
+    if _SURROGATE is None:
+        import re
+
+        _SURROGATE = re.compile("[\ud800-\udfff]")
+    found = _SURROGATE.search(text)
+    if found is not None:
+        raise ValueError(
+            f"{name} holds a lone surrogate U+{ord(found.group()):04X} at character {found.start()}, which "
+            "cannot be encoded as UTF-8 (text decoded with errors='surrogateescape', or broken UTF-16). "
+            "Clean it first, e.g. text.encode('utf-8', errors='replace').decode('utf-8')."
+        )
+    return text

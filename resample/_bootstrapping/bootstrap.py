@@ -30,6 +30,7 @@ from resample._bootstrapping.result import ALTERNATIVES, BootstrapResult, summar
 from resample._bootstrapping.schemes import Strata, check_method, make_scheme
 from resample._bootstrapping.statistic import BatchedStatistic
 from resample._utils.checks import (
+    check_acceleration,
     check_batch,
     check_confidence_level,
     check_int,
@@ -214,6 +215,8 @@ def bootstrap(
     batch = check_batch(batch)
     if not isinstance(acceleration, (int, float)) or isinstance(acceleration, bool):
         check_option(acceleration, "acceleration", ACCELERATIONS)
+    else:
+        check_acceleration(acceleration)
     if se_function is not None and not callable(se_function):
         raise TypeError(f"se_function must be callable or None; got {type(se_function).__name__}.")
     check_int(n_inner, "n_inner", low=2)

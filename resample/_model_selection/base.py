@@ -30,7 +30,14 @@ from resample._model_selection.records import ClosedFormRecord
 from resample._model_selection.results import SplitIndices, normal_interval
 from resample._model_selection.scoring import pointwise_metric
 from resample._model_selection.stateless import fit_stateless_prefix, with_prefix
-from resample._utils.checks import check_confidence_level, check_data, check_estimator, check_nested, check_scoring
+from resample._utils.checks import (
+    check_confidence_level,
+    check_data,
+    check_estimator,
+    check_nested,
+    check_scoring,
+)
+from resample._utils.column_checks import check_sample_weight
 from resample._utils.progress import check_progress
 from resample._utils.random import as_generator
 from resample._utils.sklearn_compat import HasMethods, StrOptions, delegated_tags
@@ -135,6 +142,7 @@ class BaseCV(RefitDelegationMixin, MetaEstimatorMixin, BaseEstimator):
         self
         """
         X, y, groups, scorer, n = self._check_fit_input(X, y, groups)
+        check_sample_weight(fit_params.get("sample_weight"), n, self.estimator)
         rng = as_generator(self.random_state)
         splits, repeats = self._make_splits(X, y, groups, n, rng)
         if not isinstance(splits, SplitIndices):

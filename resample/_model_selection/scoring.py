@@ -103,12 +103,24 @@ class SplitScore:
     predictions: np.ndarray | None  # held-out response used for scoring
 
 
+def _check_response(estimator, method, response, y_test):
+    """One prediction per test row, or a message that says whose method is wrong (not numpy's broadcast error)."""
+    n_out, n_rows = np.shape(response)[:1], np.shape(y_test)[:1]
+    if n_out != n_rows:
+        name = method if isinstance(method, str) else "/".join(method)
+        raise ValueError(
+            f"{type(estimator).__name__}.{name} returned {n_out[0] if n_out else 'a scalar'} values for "
+            f"{n_rows[0]} test rows (shape {np.shape(response)}); it must return one prediction per row of X."
+        )
+
+
 def score_split(estimator, X_test, y_test, scorer):
     """Score a fitted estimator on one test set, keeping per-sample values if the metric allows."""
     point = pointwise_metric(scorer)
     if point is not None and y_test is not None:
         pw, sign = point
         response = getattr(estimator, pw.response)(X_test)
+        _check_response(estimator, pw.response, response, y_test)
         if pw.loss is None:  # log loss needs the fitted classes
             values = _log_loss_rows(np.asarray(y_test), response, estimator.classes_)
         else:
@@ -120,6 +132,7 @@ def score_split(estimator, X_test, y_test, scorer):
         func, sign, response_method, kwargs = parts
         pos_label = None if is_regressor(estimator) else scorer._get_pos_label()
         response, _ = _get_response_values(estimator, X_test, response_method, pos_label=pos_label)
+        _check_response(estimator, response_method, response, y_test)
         with warnings.catch_warnings():
             if len(response) < 2:  # e.g. R^2 of one sample: NaN; the run pools instead
                 warnings.simplefilter("ignore")

@@ -14,26 +14,30 @@ from sklearn.metrics import check_scoring as _sk_check_scoring
 from sklearn.metrics import get_scorer_names
 from sklearn.utils.validation import _num_samples
 
+from resample._utils.column_checks import (
+    check_frame_columns,
+    check_missing_target,
+)
 from resample._utils.sklearn_compat import allows_nan
 
 __all__ = [
-    "check_estimator",
-    "check_data",
-    "check_int",
-    "check_confidence_level",
-    "check_n_splits",
-    "check_test_size",
-    "check_scoring",
-    "num_samples",
-    "check_option",
-    "check_n_resamples",
     "check_batch",
-    "check_vectorized",
-    "check_samples",
-    "check_statistic_shape",
-    "check_pointwise",
-    "check_nested",
     "check_compare",
+    "check_confidence_level",
+    "check_data",
+    "check_estimator",
+    "check_int",
+    "check_n_resamples",
+    "check_n_splits",
+    "check_nested",
+    "check_option",
+    "check_pointwise",
+    "check_samples",
+    "check_scoring",
+    "check_statistic_shape",
+    "check_test_size",
+    "check_vectorized",
+    "num_samples",
 ]
 
 
@@ -44,7 +48,7 @@ def _short(value, limit=60):
 
 def check_estimator(estimator, name="estimator"):
     """The wrapped object must have ``fit``."""
-    if not hasattr(estimator, "fit") or not callable(getattr(estimator, "fit")):
+    if not hasattr(estimator, "fit") or not callable(estimator.fit):
         raise TypeError(
             f"{name} must be an estimator with a fit method (a scikit-learn estimator, "
             f"Pipeline or compatible object); got {_short(estimator)} of type "
@@ -165,9 +169,13 @@ def check_data(X, y=None, groups=None, *, estimator=None, min_samples=2):
         n_g = num_samples(groups, "groups")
         if n_g != n:
             raise ValueError(f"groups has {n_g} entries but X has {n} samples; pass one group label per row of X.")
-    _check_finite(X, "X", allow_nan=estimator is not None and allows_nan(estimator))
+    allow_nan = estimator is not None and allows_nan(estimator)
+    _check_finite(X, "X", allow_nan=allow_nan)
+    if y is not None:
+        check_missing_target(y)
     if estimator is not None:
         _check_input_shape(X, estimator)
+        check_frame_columns(X, estimator, allow_nan)
     return n
 
 
@@ -269,7 +277,12 @@ def check_scoring(estimator, scoring, name="scoring"):
             "Several metrics at once are not supported: run one estimator per metric."
         )
     if scoring is None:
-        from sklearn.base import ClassifierMixin, RegressorMixin, is_classifier, is_regressor
+        from sklearn.base import (
+            ClassifierMixin,
+            RegressorMixin,
+            is_classifier,
+            is_regressor,
+        )
 
         final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
         score = getattr(type(final), "score", None)
@@ -295,6 +308,32 @@ def check_option(value, name, options):
     if not isinstance(value, str) or value not in options:
         allowed = ", ".join(repr(o) for o in options)
         raise ValueError(f"{name}={_short(value)} is not allowed: it must be one of {allowed}.")
+    return value
+
+
+def check_acceleration(a, name="acceleration"):
+    """A given BCa acceleration must be a finite number with ``|a| < 1``.
+
+    BCa's adjusted level is ``Phi(z0 + (z0 + z) / (1 - a (z0 + z)))`` (Efron 1987,
+    eq. 2.3): for ``|a| >= 1`` the denominator changes sign inside the usual levels
+    and the interval comes out reversed. Estimated accelerations are small (Efron
+    and Tibshirani: typically ``|a| < 0.2``).
+
+    Examples
+    --------
+    >>> check_acceleration(0.05)
+    0.05
+    >>> check_acceleration(5.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: acceleration=5.0 is out of range: a given BCa acceleration must be a finite number with |a| < 1 (estimated ones are typically below 0.2), or "jackknife" / "regression" to estimate it.
+    """
+    value = float(a)
+    if not np.isfinite(value) or abs(value) >= 1:
+        raise ValueError(
+            f"{name}={a!r} is out of range: a given BCa acceleration must be a finite number with |a| < 1 "
+            f'(estimated ones are typically below 0.2), or "jackknife" / "regression" to estimate it.'
+        )
     return value
 
 

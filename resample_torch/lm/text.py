@@ -12,6 +12,7 @@ learns a transition that is not in the text.
 import numpy as np
 
 from resample._utils.checks import _short, check_int
+from resample_torch._checks import check_text
 
 __all__ = ["TextBlock", "text_blocks", "as_blocks", "contiguous_runs", "Vocabulary"]
 
@@ -101,6 +102,8 @@ def text_blocks(corpus, block_len=256, *, drop_last=False):
     'b'
     """
     check_int(block_len, "block_len", low=1)
+    if isinstance(corpus, (bytes, bytearray)):
+        check_text(corpus, "corpus")
     if isinstance(corpus, str):
         docs = [(0, corpus)]
     elif isinstance(corpus, dict):
@@ -110,8 +113,11 @@ def text_blocks(corpus, block_len=256, *, drop_last=False):
     else:
         raise TypeError(f"corpus must be a str, a list of str or a dict of str; got {_short(corpus)}.")
     for name, text in docs:
+        if isinstance(text, (bytes, bytearray)):
+            check_text(text, f"corpus document {name!r}")
         if not isinstance(text, str):
             raise TypeError(f"corpus document {name!r} must be a str; got {_short(text)} of type {type(text).__name__}.")
+        check_text(text, f"corpus document {name!r}")
     total = sum(len(text) for _, text in docs)
     if total == 0:
         raise ValueError("corpus is empty: there is no text to cut into blocks.")
@@ -212,7 +218,12 @@ class Vocabulary:
     def encode(self, text):
         """Codes of ``text`` (int64)."""
         if self.alphabet is None:
-            return np.frombuffer(text.encode("utf-8"), dtype=np.uint8).astype(np.int64)
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError:
+                check_text(text, "text")  # says where, and how to clean it
+                raise
+            return np.frombuffer(data, dtype=np.uint8).astype(np.int64)
         get, unk = self._table.get, self.unk
         return np.fromiter((get(ch, unk) for ch in text), dtype=np.int64, count=len(text))
 

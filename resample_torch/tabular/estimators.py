@@ -31,6 +31,7 @@ from resample_torch._checks import (
     check_factory,
     check_fraction,
     check_int,
+    check_module_output,
     check_nonnegative_float,
     check_numeric_features,
     check_positive_float,
@@ -324,8 +325,9 @@ class _TorchSupervised(TorchEstimatorBase):
             train = batches_for(X, yt, train_rows, shuffle=self.shuffle, **batching)
             valid = None if valid_rows is None else batches_for(X, yt, valid_rows, shuffle=False, **batching)
             self._criterion = criterion
+            checked = check_module_output(criterion, n_outputs, classifier=self._is_clf)  # at the first batch
             self.history_, self.best_epoch_ = run_epochs(
-                module, train, criterion, optimizer, max_epochs=self.max_epochs, scheduler=scheduler,
+                module, train, checked, optimizer, max_epochs=self.max_epochs, scheduler=scheduler,
                 valid=valid, stopping=EarlyStopping(self.n_iter_no_change, self.tol) if self.early_stopping else None,
                 on_epoch=on_epoch,
             )
