@@ -78,12 +78,13 @@ def dh_adjusted_closed_form(ls, splits, residuals, estimate):
     True
     """
     w = _weights(splits, range(len(splits)))
-    apparent = -float(np.mean(ls.residuals**2))
-    fold_all = np.empty(len(splits))
-    for i, e in enumerate(residuals):
-        test = splits.test(i)
-        pred = ls.fitted - ls.Q @ (ls.Q[test].T @ e)
-        fold_all[i] = -np.mean((ls.y - pred) ** 2)
+    r = ls.residuals
+    apparent = -float(np.mean(r**2))
+    # the fold fit's residuals on all rows are r + Q c with c = Q_S' e_S, so their mean
+    # square is (r'r + 2 (Q'r)'c + c'(Q'Q)c) / n: two passes over Q in all, not one per fold
+    C = np.stack([ls.Q[splits.test(i)].T @ e for i, e in enumerate(residuals)])  # (K, p)
+    a, M = ls.Q.T @ r, ls.Q.T @ ls.Q
+    fold_all = -(r @ r + 2 * C @ a + np.einsum("kp,pq,kq->k", C, M, C)) / ls.n
     return float(estimate + apparent - w @ fold_all)
 
 

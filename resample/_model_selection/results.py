@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 __all__ = ["ConfidenceInterval", "SplitIndices", "CVResult", "normal_interval"]
 
@@ -30,7 +30,9 @@ def normal_interval(estimate, standard_error, confidence_level):
     >>> normal_interval(0.0, 1.0, 0.95)
     ConfidenceInterval(low=-1.959963984540054, high=1.959963984540054)
     """
-    z = stats.norm.ppf(0.5 + confidence_level / 2)
+    # scipy.special.ndtri is the normal quantile itself; stats.norm.ppf wraps it in
+    # ~50 us of argument handling, a tenth of a small closed-form LOOCV
+    z = special.ndtri(0.5 + confidence_level / 2)
     return ConfidenceInterval(float(estimate - z * standard_error), float(estimate + z * standard_error))
 
 
