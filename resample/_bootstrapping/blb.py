@@ -302,7 +302,7 @@ def bag_of_little_bootstraps(
         estimate = thetas.mean(axis=0)
         notes.append("estimate: the mean of the subset estimates (Dask data are not gathered into one process).")
     else:
-        values = table.blocks[0][2]
+        values = table.values
         estimate = np.asarray(statistic(values[:, 0] if one else values, np.ones(n)), dtype=float)
     se = se.mean(axis=0)
     low, high = _interval(method, estimate, se, low_off.mean(axis=0), high_off.mean(axis=0), confidence_level)

@@ -111,13 +111,14 @@ def block_sums(block, start, key, n_resamples):
     """
     values = float_block(block, start)
     m, p = values.shape
-    augmented = np.hstack([values, np.ones((m, 1))])
     out = np.zeros((1 + n_resamples, p + 1))
-    out[0] = augmented.sum(axis=0)
+    out[0, :p], out[0, p] = values.sum(axis=0), m
     tiles = PoissonTiles(key, np.arange(n_resamples), tile=TILE)
     edges = [start, *range((start // TILE + 1) * TILE, start + m, TILE), start + m]
     for a, b in itertools.pairwise(edges):
-        out[1:] += tiles.weights(a, b).T @ augmented[a - start : b - start]
+        w = tiles.weights(a, b)  # (rows, B)
+        out[1:, :p] += w.T @ values[a - start : b - start]
+        out[1:, p] += w.sum(axis=0)
     return out
 
 

@@ -16,6 +16,9 @@ from resample._utils.checks import _short
 
 __all__ = ["Table", "as_table", "float_block", "map_reduce"]
 
+#: Rows per block of in-memory data (views, no copies): a block's temporaries stay small.
+MEMORY_BLOCK = 1 << 16
+
 
 @dataclass(frozen=True)
 class Table:
@@ -27,6 +30,7 @@ class Table:
     one_dimensional: bool
     is_dask: bool
     notes: tuple = ()
+    values: np.ndarray | None = None  # all rows, float64 (rows, columns), for data in memory
 
     @property
     def n_columns(self):
@@ -84,7 +88,9 @@ def _memory_table(data, name):
     _check_shape(len(values), len(columns), 1 if one else values.ndim, name)
     values = np.asarray(values, dtype=np.float64).reshape(len(values), -1)
     check_finite(values, 0, name)
-    return Table(len(values), columns, [(0, len(values), values)], one, False)
+    n = len(values)
+    blocks = [(a, min(a + MEMORY_BLOCK, n), values[a : a + MEMORY_BLOCK]) for a in range(0, n, MEMORY_BLOCK)]
+    return Table(n, columns, blocks, one, False, values=values)
 
 
 def check_finite(values, start, name="data"):

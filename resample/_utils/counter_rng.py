@@ -179,9 +179,11 @@ _THRESHOLDS = np.ceil(POISSON_CDF * 2.0**53).astype(np.uint64)
 _TOP = np.uint64(48)
 _BUCKET_LOW = np.arange(2**16, dtype=np.uint64) << np.uint64(37)  # first 53-bit value of each bucket
 _TABLE = np.searchsorted(_THRESHOLDS, _BUCKET_LOW, side="right").astype(np.uint8)
-_TABLE_FLOAT = _TABLE.astype(np.float64)
 _AMBIGUOUS = np.zeros(2**16, dtype=bool)
 _AMBIGUOUS[(_THRESHOLDS >> np.uint64(37)).astype(np.int64)] = True
+# The tiled path's table: the weight as a float, -1 where the bucket holds a threshold
+# (one lookup answers both "what weight" and "settled?").
+_TABLE_FLOAT = np.where(_AMBIGUOUS, -1.0, _TABLE.astype(np.float64))
 
 
 def poisson1_scalar(u):
@@ -263,8 +265,8 @@ class PoissonTiles:
         np.right_shift(z, _TOP, out=t)
         bucket = t.view(np.int64)
         w = self._w[:m]
-        np.take(_TABLE_FLOAT, bucket, out=w)
-        hard = np.take(_AMBIGUOUS, bucket)
+        np.take(_TABLE_FLOAT, bucket, out=w, mode="clip")  # buckets < 2**16: no bounds check needed
+        hard = w < 0
         if hard.any():
             w[hard] = np.searchsorted(_THRESHOLDS, z[hard] >> _S11, side="right")
         return w
