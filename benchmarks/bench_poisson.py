@@ -133,23 +133,30 @@ def main():
     parser.add_argument("--resamples", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--small-rows", type=int, default=10**6)
+    parser.add_argument("--dask-only", action="store_true", help="skip NumPy and the in-memory comparison")
     parser.add_argument("--out")
     args = parser.parse_args()
 
     from distributed import Client, LocalCluster
 
     data = lazy_table(args.rows, args.chunk)
-    x = data.compute(scheduler="threads")
+    x = None if args.dask_only else data.compute(scheduler="threads")
     rows = []
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster, Client(cluster) as client:
         for rep in range(args.repeats):
             ds, dmem, base, dres = run_dask(client, data, args.resamples)
+            if args.dask_only:
+                print(dict(rep=rep, dask_s=ds, dask_worker_peak_mb=dmem, worker_base_mb=base,
+                           se=dres.standard_error, estimate=dres.estimate), flush=True)
+                continue
             ns, nmem, nres = run_numpy(x, args.resamples)
             diff = np.max(np.abs(dres.bootstrap_distribution - nres.bootstrap_distribution) / np.abs(nres.estimate))
             rows.append(dict(rep=rep, dask_s=ds, numpy_s=ns, dask_worker_peak_mb=dmem, worker_base_mb=base,
                              numpy_peak_mb=nmem, max_rel_diff=diff, se=dres.standard_error))
             print(rows[-1], flush=True)
+    if args.dask_only:
+        return
     small = ordinary_vs_poisson(args.small_rows, args.resamples, args.repeats)
     print(small, flush=True)
 

@@ -142,7 +142,7 @@ def subset_bootstrap(values, rows, n, n_resamples, key, j, statistic, one_dimens
     x = values[order, 0] if one_dimensional else values[order]
     b = len(x)
     g = np.random.Generator(np.random.PCG64(np.random.SeedSequence(int(key), spawn_key=(j,))))
-    weights = g.multinomial(n, np.full(b, 1.0 / b), size=n_resamples).astype(float)
+    weights = g.multinomial(n, np.full(b, 1.0 / b), size=n_resamples).astype(float)  # O(b r) binomials
     theta = np.asarray(statistic(x, np.full(b, n / b)), dtype=float)
     draws = np.stack([np.asarray(statistic(x, w), dtype=float) for w in weights])
     return theta, draws

@@ -99,8 +99,8 @@ def check_finite(values, start, name="data"):
     if bad.any():
         row = start + int(np.argmax(bad.any(axis=1)))
         raise ValueError(
-            f"{name} contains NaN or infinite values (first in row {row}); the bootstrap of means "
-            "needs finite numbers. Drop or impute those rows first."
+            f"{name} contains NaN or infinite values (first in row {row}); the one-pass bootstraps "
+            "need finite numbers. Drop or impute those rows first."
         )
 
 
