@@ -53,19 +53,23 @@ class Blocks:
         """``(m, n)`` row indices of ``m`` resamples."""
         n = self.n
         if self.kind == "stationary":
-            u = generator.random((m, 2 * n))
-            new = u[:, :n] < 1 / self.length  # a new block starts here, probability 1 / L
+            u = _uniform(generator, (m, 2 * n), n)
+            new = u[:, :n] < u.dtype.type(1 / self.length)  # a new block starts here, probability 1 / L
             new[:, 0] = True
-            start = (u[:, n:] * n).astype(np.int64)  # where a block starting here begins
-            pos = np.arange(n)
+            pos = np.arange(n, dtype=dtype)
             last = np.maximum.accumulate(np.where(new, pos, 0), axis=1)  # the start of each position's block
-            return ((np.take_along_axis(start, last, axis=1) + pos - last) % n).astype(dtype)
+            rows = np.take_along_axis(_below(u[:, n:], n, dtype), last, axis=1)  # where that block begins
+            rows += pos - last
+            rows[rows >= n] -= n  # around the circle (rows < 2n)
+            return rows
         length = int(self.length)
         k = math.ceil(n / length)
         span = n if self.kind == "circular" else n - length + 1
-        starts = (generator.random((m, k)) * span).astype(np.int64)
-        rows = (starts[:, :, None] + np.arange(length)).reshape(m, k * length)[:, :n]
-        return (rows % n if self.kind == "circular" else rows).astype(dtype)
+        starts = _below(_uniform(generator, (m, k), n), span, dtype)
+        rows = (starts[:, :, None] + np.arange(length, dtype=dtype)).reshape(m, k * length)[:, :n]
+        if self.kind == "circular":
+            rows[rows >= n] -= n
+        return rows
 
     def describe(self):
         how = "mean block length" if self.kind == "stationary" else "block length"
@@ -86,7 +90,8 @@ class Strata:
         self._size = sizes[self.codes]
 
     def rows(self, generator, m, dtype):
-        local = (generator.random((m, self.n)) * self._size).astype(np.int64)  # uniform in 0 .. n_s - 1
+        u = _uniform(generator, (m, self.n), self.n)
+        local = np.minimum((u * self._size).astype(np.int64), self._size - 1)  # uniform in 0 .. n_s - 1
         return self.order[self._base + local].astype(dtype)
 
     def members(self):
@@ -99,6 +104,17 @@ class Strata:
     @property
     def length(self):
         return None
+
+
+def _uniform(generator, shape, n):
+    """Uniform numbers in [0, 1): float32 (half the cost) while it resolves ``n`` values."""
+    return generator.random(shape, dtype=np.float32 if n < 2**24 else np.float64)
+
+
+def _below(u, span, dtype):
+    """``floor(u * span)``, kept below ``span`` (float32 rounding can reach it)."""
+    out = (u * u.dtype.type(span)).astype(dtype)
+    return np.minimum(out, span - 1, out=out)
 
 
 def _sizes(sizes):
