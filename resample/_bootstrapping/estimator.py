@@ -1,7 +1,8 @@
 """The bootstrap of a fitted model: standard errors and intervals of its attributes.
 
-Resampling cases (rows) by default, residuals as an option (Davison & Hinkley 1997,
-section 6.2.3, algorithms 6.1 and 6.2). Resamples come in blocks of
+Resampling cases (rows) by default, within strata when given; residuals, modified
+residuals (Davison & Hinkley 1997, section 6.2.3, algorithms 6.1-6.3) or the wild
+bootstrap (Wu 1986, Liu 1988, Mammen 1993) as options. Resamples come in blocks of
 :data:`resample._utils.random.BLOCK_SIZE`, one child stream each, so ``n_jobs`` never
 changes the result.
 
@@ -32,6 +33,7 @@ from resample._bootstrapping.intervals import (
 )
 from resample._bootstrapping.jackknife import _leave_one_out_rows, influence_values
 from resample._bootstrapping.result import summarize
+from resample._bootstrapping.schemes import Strata
 from resample._model_selection.results import ConfidenceInterval
 from resample._model_selection.stateless import split_stateless_prefix
 from resample._utils.checks import (
@@ -119,6 +121,11 @@ class _LeastSquares:
         projection = np.linalg.solve(self.Z.T @ self.Z + self.penalty, self.Z.T)  # (q, n)
         return np.einsum("qn,mnk->mqk", projection, Ystar - self.y_mean)
 
+    def leverages(self):
+        """``h_i = z_i' (Z'Z + P)^-1 z_i``, the diagonal of the hat matrix."""
+        a_inv_z = np.linalg.solve(self.Z.T @ self.Z + self.penalty, self.Z.T)  # (q, n)
+        return np.einsum("nq,qn->n", self.Z, a_inv_z)
+
     def leave_one_out(self):
         """Coefficients without each row in turn, ``(n, q, k)``, or None at leverage 1.
 
@@ -162,13 +169,13 @@ def _solve(gram, rhs):
         return np.linalg.pinv(gram, hermitian=True) @ rhs
 
 
-def _fit_drawn_block(estimator, X, y, child, m, first, attributes, shapes, fitted, residuals):
+def _fit_drawn_block(estimator, X, y, child, m, first, attributes, shapes, fitted, residuals, draw):
     """Refit a clone on each of ``m`` resamples drawn from ``child`` (see :func:`_fit_block`).
 
     The rows are drawn here, in the job, so that no more than a block of indices
     exists per worker.
     """
-    rows = _draw_rows(child, m, len(fitted) if fitted is not None else _num_rows(X))
+    rows = draw(child, m, len(fitted) if fitted is not None else _num_rows(X))
     return _fit_block(estimator, X, y, rows, first, attributes, shapes, fitted, residuals)
 
 
@@ -206,6 +213,40 @@ def _draw_rows(child, m, n):
     return child.integers(0, n, (m, n))
 
 
+#: Wild bootstrap weights: ``(low, high, P(low))`` of a two-point distribution with
+#: mean 0 and variance 1. Rademacher: +-1 with probability 1/2 (Liu 1988). Mammen
+#: (1993): ``-(sqrt5 - 1)/2`` with probability ``(sqrt5 + 1)/(2 sqrt5)``, else
+#: ``(sqrt5 + 1)/2``, which also has third moment 1 (keeps the residuals' skewness).
+WILD_WEIGHTS = {
+    "rademacher": (-1.0, 1.0, 0.5),
+    "mammen": (-(5**0.5 - 1) / 2, (5**0.5 + 1) / 2, (5**0.5 + 1) / (2 * 5**0.5)),
+}
+
+
+class _WildRows:
+    """Wild weights as rows into a pool ``[low * e; high * e]``: row ``i`` or ``n + i``.
+
+    Then ``fitted + pool[rows]`` is ``fitted + e * v`` with ``v`` drawn per row, and
+    the residual paths (batched and refits) need nothing new.
+    """
+
+    def __init__(self, p_low):
+        self.p_low = p_low
+
+    def __call__(self, child, m, n):
+        return np.arange(n) + n * (child.random((m, n)) >= self.p_low)
+
+
+class _StrataRows:
+    """Case resampling within strata (see :class:`resample._bootstrapping.schemes.Strata`)."""
+
+    def __init__(self, strata):
+        self.strata = strata
+
+    def __call__(self, child, m, n):
+        return self.strata.rows(child, m, np.int64)
+
+
 def _num_rows(X):
     return X.shape[0] if hasattr(X, "shape") else len(X)
 
@@ -230,11 +271,20 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
     estimator : estimator object
         Cloned before every fit; the caller's object is never changed.
     n_resamples : int, default=1000
-    resampling : {"cases", "residuals"}, default="cases"
-        "cases" resamples rows ``(x_i, y_i)``. "residuals" (regressors only) keeps X
-        and refits on ``fitted + resampled residuals`` (raw residuals of the full fit,
-        centred; Davison & Hinkley 1997, algorithm 6.1 without the leverage
-        adjustment), which assumes constant variance.
+    resampling : {"cases", "residuals", "modified_residuals", "wild"}, default="cases"
+        "cases" resamples rows ``(x_i, y_i)`` (within strata when ``fit`` gets
+        ``strata``). "residuals" (regressors only) keeps X and refits on ``fitted +
+        resampled residuals`` (raw residuals of the full fit, centred; Davison &
+        Hinkley 1997, algorithm 6.1 without the leverage adjustment), which assumes
+        constant variance. "modified_residuals" (``LinearRegression`` and ``Ridge``)
+        resamples the leverage-adjusted residuals ``e_i / sqrt(1 - h_ii)``, centred
+        (D&H algorithm 6.3), whose variance is the error variance at every row.
+        "wild" keeps every row's own residual and multiplies it by a random weight
+        of mean 0 and variance 1, ``y*_i = fitted_i + e_i v_i`` (Wu 1986, Liu 1988):
+        valid under heteroscedastic errors, where residual resampling is not.
+    wild_weights : {"rademacher", "mammen"}, default="rademacher"
+        The weights ``v`` of ``resampling="wild"``: +-1 with probability 1/2, or
+        Mammen's (1993) two-point weights with third moment 1.
     attributes : list of str or None, default=None
         Fitted attributes to bootstrap; None: those of ``coef_`` and ``intercept_``
         that the fitted estimator has.
@@ -287,7 +337,8 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
     _parameter_constraints = {
         "estimator": [HasMethods(["fit"])],
         "n_resamples": [Interval(numbers.Integral, 1, None, closed="left")],
-        "resampling": [StrOptions({"cases", "residuals"})],
+        "resampling": [StrOptions({"cases", "residuals", "modified_residuals", "wild"})],
+        "wild_weights": [StrOptions(set(WILD_WEIGHTS))],
         "attributes": [list, tuple, None],
         "method": [StrOptions(set(ATTRIBUTE_METHODS))],
         "confidence_level": [Interval(numbers.Real, 0, 1, closed="neither")],
@@ -303,6 +354,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         *,
         n_resamples=1000,
         resampling="cases",
+        wild_weights="rademacher",
         attributes=None,
         method="percentile",
         confidence_level=0.95,
@@ -314,6 +366,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         self.estimator = estimator
         self.n_resamples = n_resamples
         self.resampling = resampling
+        self.wild_weights = wild_weights
         self.attributes = attributes
         self.method = method
         self.confidence_level = confidence_level
@@ -322,13 +375,16 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         self.random_state = random_state
         self.progress = progress
 
-    def fit(self, X, y):
+    def fit(self, X, y, strata=None):
         """Fit on all data and on every bootstrap resample.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        strata : array-like of shape (n_samples,) or None, default=None
+            With ``resampling="cases"``: resample within each stratum, keeping the
+            stratum sizes (e.g. ``strata=y`` keeps the class counts of a classifier).
 
         Returns
         -------
@@ -338,11 +394,12 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         check_estimator(self.estimator)
         check_progress(self.progress)
         n = check_data(X, y, estimator=self.estimator)
-        if self.resampling == "residuals" and not is_regressor(self.estimator):
+        if self.resampling != "cases" and not is_regressor(self.estimator):
             raise ValueError(
-                f"resampling='residuals' needs a regressor; {type(self.estimator).__name__} is not one. "
+                f"resampling={self.resampling!r} needs a regressor; {type(self.estimator).__name__} is not one. "
                 "Use resampling='cases'."
             )
+        draw = self._row_sampler(strata, n)
         X, y = indexable(X, y)
         rng = as_generator(self.random_state)
         self._coefficients = self._prefix = None  # set by the batched path
@@ -350,11 +407,12 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         names = self._attribute_names()
         shapes = {name: np.shape(_attribute(self.estimator_, name)) for name in names}
         fitted = residuals = None
+        raw = None
         if is_regressor(self.estimator):  # centred residuals of the full fit
             target = np.asarray(y, dtype=float)
             fitted = np.asarray(self.estimator_.predict(X), dtype=float).reshape(target.shape)
-            residuals = target - fitted
-            residuals = residuals - residuals.mean(axis=0)
+            raw = target - fitted
+            residuals = raw - raw.mean(axis=0)
         self._residuals = residuals  # for prediction intervals
         if self.resampling == "cases":
             fitted = residuals = None
@@ -362,16 +420,17 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
 
         notes = []
         solver = self._batched_solver(X, y, names, notes)
+        residuals = self._resampled_residuals(raw, residuals, X, y, notes)
         children = spawn(rng, math.ceil(self.n_resamples / BLOCK_SIZE))
         sizes = [min(BLOCK_SIZE, self.n_resamples - k * BLOCK_SIZE) for k in range(len(children))]
         if solver is not None:
-            blocks = (_draw_rows(child, m, n) for child, m in zip(children, sizes))
+            blocks = (draw(child, m, n) for child, m in zip(children, sizes))
             draws = self._solve_batched(solver, blocks, fitted, residuals, shapes)
             self.computation_ = "batched least squares"
         else:
             starts = np.cumsum([0] + sizes[:-1])
             blocks = [(self.estimator, X, y, c, m, int(s)) for c, m, s in zip(children, sizes, starts)]
-            rest = (names, shapes, fitted, residuals)
+            rest = (names, shapes, fitted, residuals, draw)
             if self.progress:  # streamed back as blocks finish, so the bar moves under n_jobs > 1
                 jobs = (delayed(_indexed_block)(k, *block, *rest) for k, block in enumerate(blocks))
                 parts = parallel_with_progress(jobs, self.n_jobs, len(blocks), desc="resample blocks")
@@ -388,6 +447,54 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
             setattr(self, name, _attribute(self.estimator_, name))
         self.notes_ = tuple(notes)
         return self
+
+    def _row_sampler(self, strata, n):
+        """How one block of resamples is drawn: ``draw(child, m, n) -> (m, n)`` rows."""
+        if strata is not None:
+            if self.resampling != "cases":
+                raise ValueError(
+                    f"strata is for resampling='cases'; got resampling={self.resampling!r}, which keeps "
+                    "every row's x. Drop strata or use resampling='cases'."
+                )
+            labels = np.asarray(strata)
+            if labels.ndim != 1 or len(labels) != n:
+                raise ValueError(f"strata must hold one label per row of X: shape ({n},); got shape {labels.shape}.")
+            return _StrataRows(Strata(labels))
+        if self.resampling == "wild":
+            return _WildRows(WILD_WEIGHTS[self.wild_weights][2])
+        return _draw_rows
+
+    def _resampled_residuals(self, raw, centred, X, y, notes):
+        """What ``fitted + pool[rows]`` draws from, for each residual scheme (None for cases)."""
+        if self.resampling in ("cases", "residuals"):
+            return centred
+        if self.resampling == "wild":  # the raw residuals: the weights have mean 0
+            low, high, _ = WILD_WEIGHTS[self.wild_weights]
+            notes.append(f"wild bootstrap with {self.wild_weights} weights")
+            return np.concatenate([low * raw, high * raw])
+        h = self._leverages(X, y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = 1 / np.sqrt(1 - h)
+        if not np.all(np.isfinite(scale)):
+            raise ValueError(
+                "resampling='modified_residuals' divides by sqrt(1 - h_ii), but some row has leverage 1 "
+                "(it alone fixes a coefficient); use resampling='wild' or 'cases'."
+            )
+        modified = raw * (scale if raw.ndim == 1 else scale[:, None])  # D&H eq. 6.9
+        notes.append("residuals divided by sqrt(1 - leverage) and centred (Davison & Hinkley 1997, algorithm 6.3)")
+        return modified - modified.mean(axis=0)
+
+    def _leverages(self, X, y):
+        prefix, rest = split_stateless_prefix(self.estimator)
+        penalty = _least_squares_penalty(rest)
+        if penalty is None:
+            raise ValueError(
+                "resampling='modified_residuals' needs the leverages of a least-squares fit: the estimator "
+                f"(after stateless Pipeline steps) must be LinearRegression or Ridge; got {type(rest).__name__}. "
+                "Use resampling='wild' or 'residuals'."
+            )
+        Xa = np.asarray(self.estimator_[: len(prefix)].transform(X) if prefix else X, dtype=float)
+        return _LeastSquares(Xa, np.asarray(y, dtype=float), penalty, rest.fit_intercept).leverages()
 
     def _summarize(self, name, draws, method, level, notes=()):
         """The BootstrapResult of one attribute from its draws ``(B, *shape)``."""
