@@ -162,8 +162,11 @@ def make_scheme(samples, *, paired, block_length, block, strata):
             series = np.concatenate([s.reshape(-1, s.shape[-1]) for s in samples]) if paired else a.reshape(
                 -1, a.shape[-1]
             )
-            lengths_ = optimal_block_length(series.T)
-            value = float(np.max(lengths_.stationary if block == "stationary" else lengths_.circular))
+            series = series[np.ptp(series, axis=1) > 0]  # a constant series asks for no blocks
+            value = 1.0
+            if len(series):
+                lengths_ = optimal_block_length(series.T)
+                value = float(np.max(lengths_.stationary if block == "stationary" else lengths_.circular))
             value = value if block == "stationary" else min(max(1, round(value)), a.shape[-1])
             schemes.append(Blocks(block, a.shape[-1], max(1.0, value)))
         return schemes

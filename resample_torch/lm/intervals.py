@@ -82,6 +82,8 @@ def block_bootstrap_perplexity(
     n_resamples=1999,
     method="percentile",
     confidence_level=0.95,
+    block_length=None,
+    block="stationary",
     rng=None,
 ):
     """Bootstrap interval of held-out perplexity (or bits per character), resampling blocks.
@@ -99,6 +101,13 @@ def block_bootstrap_perplexity(
     method : str, default="percentile"
         Any interval method of :func:`resample.bootstrap`.
     confidence_level : float, default=0.95
+    block_length : None, int, float or "auto", default=None
+        None resamples the text blocks (rows) independently. Consecutive blocks of a
+        text are dependent too (a topic runs over several): a length resamples runs
+        of that many consecutive rows, by the core's block bootstrap (see
+        :func:`resample.bootstrap`; "auto" picks it from the per-row NLL series).
+    block : {"stationary", "circular", "moving"}, default="stationary"
+        The block bootstrap when ``block_length`` is given.
     rng : None, int or numpy.random.Generator, default=None
 
     Returns
@@ -144,5 +153,7 @@ def block_bootstrap_perplexity(
         n_resamples=n_resamples,
         method=method,
         confidence_level=confidence_level,
+        block_length=block_length,
+        block=block,
         rng=rng,
     )
