@@ -8,19 +8,35 @@ import statistics
 import time
 
 
-def alternate(a, b, repeats=5, warmup=1):
-    """Median seconds of ``a()`` and ``b()`` over alternating runs, and their last results."""
+def _loops(f, target):
+    """How many calls of ``f`` make one timed sample of at least ``target`` seconds."""
+    start = time.perf_counter()
+    f()
+    once = time.perf_counter() - start
+    return max(1, int(target / max(once, 1e-9)) + 1) if once < target else 1
+
+
+def alternate(a, b, repeats=5, warmup=1, min_sample=0.05):
+    """Median seconds per call of ``a()`` and ``b()`` over alternating samples, and their last results.
+
+    A call shorter than ``min_sample`` is timed in an inner loop (as ``timeit``
+    does) so that one sample lasts at least that long: one short call per sample
+    measures the timer and the scheduler, and ratios swung 5x-37x between reruns.
+    """
     for _ in range(warmup):
         a()
         b()
+    na, nb = _loops(a, min_sample), _loops(b, min_sample)
     ta, tb = [], []
     for _ in range(repeats):
         start = time.perf_counter()
-        ra = a()
-        ta.append(time.perf_counter() - start)
+        for _ in range(na):
+            ra = a()
+        ta.append((time.perf_counter() - start) / na)
         start = time.perf_counter()
-        rb = b()
-        tb.append(time.perf_counter() - start)
+        for _ in range(nb):
+            rb = b()
+        tb.append((time.perf_counter() - start) / nb)
     return statistics.median(ta), statistics.median(tb), ra, rb
 
 

@@ -54,3 +54,33 @@ def test_large_blocks_match_refits(make, splitter, alpha):
     assert cv.result_.computation == "closed form"
     splits = list(cv.result_.splits)
     assert np.isclose(-cv.estimate_, _refit_mse(X, y, splits, alpha), rtol=1e-9)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_ridge_loocv_estimator_comes_from_the_same_factorisation(fit_intercept, monkeypatch):
+    """estimator_ is a real fitted Ridge equal to Ridge.fit to 1e-10 (relative), built
+    without calling Ridge.fit (which is made to fail during the run)."""
+    import pandas as pd
+
+    from resample import LeaveOneOutCV
+
+    rng = np.random.default_rng(1)
+    n, p = 400, 6
+    X = rng.normal(size=(n, p)) * [0.1, 1, 10, 100, 1, 1] + 3
+    X[:, 4] = 2.0  # a constant column: dropped from the design, coefficient 0 in both
+    y = X @ rng.normal(size=p) + rng.normal(size=n)
+    X = pd.DataFrame(X, columns=[f"x{i}" for i in range(p)])
+    reference = Ridge(alpha=2.5, fit_intercept=fit_intercept).fit(X, y)
+
+    def no_fit(self, *args, **kwargs):
+        raise AssertionError("Ridge.fit ran: the closed form should build estimator_ itself")
+
+    monkeypatch.setattr(Ridge, "fit", no_fit)
+    cv = LeaveOneOutCV(Ridge(alpha=2.5, fit_intercept=fit_intercept), scoring="neg_mean_squared_error").fit(X, y)
+    est = cv.estimator_
+    assert type(est) is Ridge and est.get_params() == reference.get_params()
+    scale = np.abs(reference.coef_).max()
+    np.testing.assert_allclose(est.coef_, reference.coef_, rtol=0, atol=1e-10 * scale)
+    assert abs(est.intercept_ - reference.intercept_) <= 1e-10 * max(1.0, abs(reference.intercept_))
+    assert list(est.feature_names_in_) == list(X.columns) and est.n_features_in_ == p
+    np.testing.assert_allclose(cv.predict(X), reference.predict(X), rtol=1e-10)

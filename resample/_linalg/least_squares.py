@@ -29,7 +29,7 @@ import numpy as np
 import scipy.linalg as sla
 from sklearn.linear_model import LinearRegression, Ridge
 
-from resample._utils.sklearn_compat import scorer_parts, validate_estimator_params
+from resample._utils.sklearn_compat import scorer_parts, set_fitted, validate_estimator_params
 
 __all__ = ["shortcut_plan", "LeastSquaresCV"]
 
@@ -119,10 +119,11 @@ class LeastSquaresCV:
         self.y = np.asarray(y, dtype=float)
         self.n = len(self.y)
         self.plan = plan
-        Z, self.penalty, self._scale = self._design(X, plan)
+        Z, self.penalty, self._scale, self._columns, self._mean = self._design(X, plan)
         self.Z = Z
-        self.Q, self.rank, self.condition, self._gram = self._orthonormal(Z, self.penalty)
-        self.fitted = self.Q @ (self.Q.T @ self.y)
+        self.Q, self.rank, self.condition, self._gram, self._Linv = self._orthonormal(Z, self.penalty)
+        self._qty = self.Q.T @ self.y
+        self.fitted = self.Q @ self._qty
         self.residuals = self.y - self.fitted
 
     @staticmethod
@@ -142,6 +143,7 @@ class LeastSquaresCV:
             Z[:, 1:] /= scale
             penalty = np.r_[0.0, plan.alpha / scale**2]
             scale = np.r_[np.sqrt(n), scale]  # of every column of Z, the intercept's included
+            return Z, penalty, scale, np.flatnonzero(varying), mean
         else:
             scale = np.linalg.norm(X, axis=0)
             keep = scale > 0  # an all-zero column contributes nothing
@@ -151,11 +153,12 @@ class LeastSquaresCV:
             Z = X[:, keep] / scale[keep]
             penalty = plan.alpha / scale[keep] ** 2
             scale = scale[keep]
-        return Z, penalty, scale
+        return Z, penalty, scale, np.flatnonzero(keep), None
 
     @staticmethod
     def _orthonormal(Z, penalty):
-        """A basis ``Q`` of the smoother on the data rows (``H = Q Q'``), its rank and conditioning."""
+        """A basis ``Q`` of the smoother on the data rows (``H = Q Q'``), its rank, conditioning,
+        the Gram matrix (least squares) and ``L^{-1}`` of the Cholesky route (else None)."""
         n, p = Z.shape
         ridge = bool(np.any(penalty > 0))
         # H = Z (Z'Z + P)^{-1} Z'. With L L' = Z'Z + P, Q = Z L'^{-1} gives H = Q Q'
@@ -177,19 +180,41 @@ class LeastSquaresCV:
             if cond < (1e8 if ridge else 1e6):
                 Linv = sla.solve_triangular(L, np.eye(p), lower=True, check_finite=False)
                 # condition reported as the pivoted QR would: of Z itself for least squares
-                return Z @ Linv.T, p, (cond if ridge else float(np.sqrt(cond))), (None if ridge else G)
+                return Z @ Linv.T, p, (cond if ridge else float(np.sqrt(cond))), (None if ridge else G), Linv
         if ridge:  # QR of [Z; sqrt(P)] (full column rank); Q1 = its data rows
             A = np.vstack([Z, np.diag(np.sqrt(penalty))])
             Q, R = np.linalg.qr(A, mode="reduced")
             d = np.abs(np.diag(R))
-            return Q[:n], p, float(d.max() / max(d.min(), np.finfo(float).tiny)), None
+            return Q[:n], p, float(d.max() / max(d.min(), np.finfo(float).tiny)), None, None
         Q, R, piv = sla.qr(Z, mode="economic", pivoting=True)
         d = np.abs(np.diag(R))
         rank = int(np.sum(d > _RANK_TOL * d[0])) if d.size else 0
         cond = float(d[0] / d[rank - 1]) if rank else np.inf
         # Z'Z (in Z's column order) from R alone, for centred_condition: p x p work
         inv = np.argsort(piv)
-        return Q[:, :rank], rank, cond, (R.T @ R)[np.ix_(inv, inv)]
+        return Q[:, :rank], rank, cond, (R.T @ R)[np.ix_(inv, inv)], None
+
+    def fitted_ridge(self, estimator, X):
+        """``estimator`` (an unfitted Ridge) fitted on all rows from this factorisation, or None.
+
+        The coefficients of the scaled design are ``L'^{-1} Q'y`` (``L L' = Z'Z + P``),
+        so the fit on all data costs p^2 more, not a second pass over the data. They
+        are mapped back to X's columns (divided by the column scales; the intercept
+        absorbs the centring) and set with the attributes ``Ridge.fit`` sets; a
+        column the design dropped as constant gets coefficient 0, as scikit-learn's
+        centring gives it. None where this factorisation is not the Cholesky one.
+        """
+        if self._Linv is None or self.plan.model != "Ridge":
+            return None
+        beta = self._Linv.T @ self._qty  # coefficients of Z's columns
+        coef = np.zeros(X.shape[1])
+        if self.plan.fit_intercept:
+            coef[self._columns] = beta[1:] / self._scale[1:]
+            intercept = float(beta[0] / self._scale[0] - self._mean @ coef)
+        else:
+            coef[self._columns] = beta / self._scale
+            intercept = 0.0
+        return set_fitted(estimator, X, coef=coef, intercept_=intercept, n_iter_=None, solver_="cholesky")
 
     def loo_residuals(self):
         """``e_i = r_i / (1 - h_ii)``, or None if some ``h_ii`` is 1."""

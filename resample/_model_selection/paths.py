@@ -135,7 +135,11 @@ def _closed_form(estimator, plan, X, y, splits, options):
     # The estimator's own fit on all data: needed for estimator_, and to see whether
     # its solver agrees with exact least squares on this design.
     check = options.check_agreement and _needs_agreement_check(estimator, plan, ls)
-    full = clone(estimator).fit(X, y) if (check or options.full_fit) else None
+    full = None
+    if options.full_fit and not check:  # Ridge: the fit on all data from the same factorisation
+        full = ls.fitted_ridge(clone(estimator), X)
+    if full is None and (check or options.full_fit):
+        full = clone(estimator).fit(X, y)
     gap = ls.agreement(full.predict(X)) if check else 0.0
     notes = () if gap <= AGREEMENT_TOL else (_disagreement(plan, ls, gap),)
     residuals = np.concatenate(parts)  # aligned with splits.test_index

@@ -86,3 +86,17 @@ def validate_estimator_params(estimator):
     check = getattr(estimator, "_validate_params", None)
     if callable(check):
         check()
+
+
+def set_fitted(estimator, X, *, coef, **attributes):
+    """Give ``estimator`` the fitted state ``fit(X, ...)`` would: ``coef_`` and
+    ``attributes``, plus ``n_features_in_`` and ``feature_names_in_`` as scikit-learn
+    records them (through its private ``_check_feature_names``)."""
+    from sklearn.utils.validation import _check_feature_names
+
+    _check_feature_names(estimator, X, reset=True)
+    estimator.n_features_in_ = int(X.shape[1])
+    estimator.coef_ = coef
+    for name, value in attributes.items():
+        setattr(estimator, name, value)
+    return estimator
