@@ -17,10 +17,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from resample._utils.formatting import decimals_for, format_interval, format_number
+
 from resample._model_selection.one_se import DIRECTIONS, choose
 from resample._utils.checks import check_option
 
-__all__ = ["plot_family", "plot_cv_result", "plot_bootstrap", "as_error", "import_pyplot"]
+__all__ = ["plot_family", "plot_cv_result", "plot_bootstrap", "as_error", "import_pyplot", "style_x"]
 
 #: Colours of the methods, as in ISLR's figures where it has one.
 METHOD_COLORS = {
@@ -60,6 +62,27 @@ def as_error(scoring):
     if scoring == "accuracy":
         return (lambda v: 1 - np.asarray(v) if np.ndim(v) else 1 - float(v)), "error rate"
     return (lambda v: np.asarray(v) if np.ndim(v) else float(v)), scoring.replace("_", " ")
+
+
+def style_x(ax, x, xscale="linear", reverse=False):
+    """Ticks that never collide: a locator that picks as many as fit, integers where the values are.
+
+    On a log axis the ticks are the decades, written plainly (0.01, 1, 100, not 10^-2);
+    ``reverse`` flips the axis (for a parameter where a higher value is simpler).
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
+
+    x = np.asarray(x, dtype=float)
+    ax.set_xscale(xscale)
+    if xscale == "log":
+        ax.xaxis.set_major_locator(LogLocator(base=10, numticks=8))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    elif len(x) and np.allclose(x, np.round(x)):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins="auto", min_n_ticks=2))
+    if reverse and not ax.xaxis_inverted():
+        ax.invert_xaxis()
+    return ax
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -191,11 +214,9 @@ def plot_family(
                 label=best_label if best_label not in shown else "_nolegend_")
         ax.plot(x[index], est[index], "*", ms=13, color=line.get_color(), mec="black", mew=0.6,
                 label=choice_label if choice_label not in shown else "_nolegend_")
-    ax.set_xscale(xscale)
+    style_x(ax, x, xscale)
     ax.set_xlabel(xlabel or "flexibility")
     ax.set_ylabel(ylabel)
-    if xscale == "linear" and np.allclose(x, np.round(x)) and len(x) <= 25:
-        ax.set_xticks(np.unique(x))
     ax.grid(True, alpha=0.3)
     return ax
 
@@ -226,6 +247,8 @@ def plot_cv_result(result, *, ax=None, color=None):
     >>> ax.get_xlabel()
     'split'
     """
+    from matplotlib.ticker import MaxNLocator
+
     result = _result(result)
     to_error, ylabel = as_error(result.scoring)
     color = color or METHOD_COLORS.get(result.method, "#1f4e9c")
@@ -233,18 +256,21 @@ def plot_cv_result(result, *, ax=None, color=None):
     scores = to_error(np.asarray(result.scores, dtype=float))
     est = to_error(result.estimate)
     low, high = sorted(to_error(np.array(result.confidence_interval, dtype=float)))
+    d = decimals_for(result.standard_error)
     splits = np.arange(len(scores))
     many = len(scores) > 50
     ax.plot(splits, scores, "." if many else "o", color=color, ms=2 if many else 5, alpha=0.6 if many else 0.9,
             label="split scores")
-    ax.axhline(est, color="black", lw=1.5, label=f"estimate {est:.4g}")
+    ax.axhline(est, color="black", lw=1.5, label=f"estimate {format_number(est, d)}")
     ax.axhspan(low, high, color=color, alpha=0.15, lw=0,
-               label=f"{result.confidence_level:.0%} interval [{low:.4g}, {high:.4g}] ({getattr(result, 'interval', 'naive')})")
+               label=f"{result.confidence_level:.0%} interval {format_interval(low, high, d)} "
+                     f"({getattr(result, 'interval', 'naive')})")
     ax.set_xlabel("split")
     ax.set_ylabel(ylabel)
     ax.set_title(f"{result.method}: {len(scores)} splits")
     # below the axes: inside, it hides split scores
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize="small", frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1, fontsize="small", frameon=False)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(True, alpha=0.3)
     return ax
 
@@ -300,9 +326,10 @@ def plot_bootstrap(result, *, ax=None, bins="auto", color="#2e8b57", label=None,
     ax.set_ylabel("resamples")
     method = getattr(result, "method", "")
     method = {"bca": "BCa"}.get(method, method)
+    d = decimals_for(np.std(dist, ddof=1) if len(dist) > 1 else np.nan)
     ax.set_title(
-        f"{len(dist)} bootstrap resamples: estimate {float(est):.4g}, "
-        f"{result.confidence_level:.0%} {method} interval [{float(low):.4g}, {float(high):.4g}]",
+        f"{len(dist)} bootstrap resamples: estimate {format_number(est, d)}, "
+        f"{result.confidence_level:.0%} {method} interval {format_interval(low, high, d)}",
         fontsize="medium",
     )
     ax.grid(True, alpha=0.3)

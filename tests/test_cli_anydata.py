@@ -242,3 +242,60 @@ def test_report_without_matplotlib_fails_before_the_work(capsys, monkeypatch, tm
 def test_run_script_installs_the_plot_extra():
     script = (Path(__file__).parents[1] / "scripts" / "run.sh").read_text()
     assert re.search(r'pip install .*-e "\.\[plot\]"', script)
+
+
+# ------------------------------------------------------------------ figures on any data
+
+
+def _overlap(a, b):
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def _check_layout(fig):
+    """Tick labels never collide, and no legend covers the data of any axes."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            boxes = [t.get_window_extent(renderer) for t in axis.get_ticklabels() if t.get_visible() and t.get_text()]
+            for i in range(len(boxes)):
+                for j in range(i + 1, len(boxes)):
+                    assert not _overlap(boxes[i], boxes[j]), (ax.get_title(), [t.get_text() for t in axis.get_ticklabels()])
+    legends = list(fig.legends) + [ax.get_legend() for ax in axes if ax.get_legend() is not None]
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        for ax in axes:
+            assert not _overlap(box, ax.get_window_extent(renderer)), ax.get_title()
+
+
+@pytest.mark.parametrize("model, methods", [
+    ("logistic", ["kfold", "validation", "bootstrap"]),  # one model: the issue's three slivers
+    ("logistic", ["kfold"]),
+    ("ridge:alpha=0.01..100", ["kfold", "loocv", "validation"]),
+    ("knn:1..30", ["kfold", "loocv"]),
+    ("poly:1..25", ["kfold"]),
+])
+def test_report_figures_fit_on_wide_data(tmp_path, model, methods):
+    import matplotlib.pyplot as plt
+
+    from resample.cli.evaluate import _figures, _headline, run_evaluate
+
+    rng = np.random.default_rng(3)
+    wide = pd.DataFrame(rng.normal(size=(80, 12)), columns=[f"a long feature name {i}" for i in range(12)])
+    is_class = model == "logistic"
+    wide["y"] = (wide.iloc[:, 0] > 0).astype(int) if is_class else wide.iloc[:, 0] + rng.normal(size=80)
+    path = tmp_path / "w.csv"
+    wide.to_csv(path, index=False)
+    features = [] if not model.startswith("poly") else ["--features", "a long feature name 0"]
+    args = build_parser().parse_args(["evaluate", str(path), "--target", "y", "--model", model, "--method", *methods,
+                                      "--n-resamples", "20", "--k", "5", "--repeats", "3", *features])
+    outcome = run_evaluate(args, warn=lambda m: None)
+    assert len(_headline(outcome)) < 100  # no list of 12 features, no list of 10 alphas
+    for fig, caption in _figures(outcome):
+        _check_layout(fig)
+        for ax in fig.axes:
+            assert "1 runs" not in ax.get_title()
+        if outcome.family.kind.simpler == "higher":
+            assert all(ax.xaxis_inverted() for ax in fig.axes if ax.get_visible() and ax.get_xlabel())
+        plt.close(fig)

@@ -123,7 +123,10 @@ class EvaluateOutcome:
         vals = [v for v in fam.values]
         if fam.kind.integer and vals == list(range(vals[0], vals[-1] + 1)):
             return f"{fam.kind.param} = {vals[0]}..{vals[-1]}"
-        return f"{fam.kind.param} in {{{', '.join(f'{v:g}' if isinstance(v, float) else str(v) for v in vals)}}}"
+        shown = [f"{v:g}" if isinstance(v, float) else str(v) for v in vals]
+        if len(vals) > 5:  # the table lists them all; a title names the range
+            return f"{fam.kind.param} = {shown[0]}..{shown[-1]} ({len(vals)} values)"
+        return f"{fam.kind.param} in {{{', '.join(shown)}}}"
 
 
 def feature_summary(features, most=4):
@@ -460,81 +463,149 @@ def format_evaluate(outcome):
 # ------------------------------------------------------------------ report
 
 
-def _figures(outcome):
-    """(figure, caption) pairs for the report."""
-    from resample._plotting import METHOD_COLORS, _repeat_estimates, as_error, import_pyplot, plot_family
+def _plural(n, word):
+    """``1 run``, ``9 runs``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
-    plt = import_pyplot()
+
+def _single_model_figure(outcome, plt):
+    """One model, several methods: one row per method with its split scores, estimate and interval.
+
+    One axes for every method (not a panel each, which squashed three to slivers), the
+    error on a shared x axis, and the legend below the data.
+    """
+    from resample._plotting import METHOD_COLORS, as_error
+
+    to_error, xlabel = as_error(outcome.scoring)
+    keys = list(outcome.results)
+    fig, ax = plt.subplots(figsize=(9, 0.75 * len(keys) + 1.6), layout="constrained")
+    rng = np.random.default_rng(0)  # jitter of the dots only, for legibility
+    for i, key in enumerate(keys):
+        r = outcome.results[key][0]
+        color = METHOD_COLORS.get(r.method, "#1f4e9c")
+        scores = np.asarray(to_error(np.asarray(r.scores, dtype=float)), dtype=float)
+        est, se, low, high = _row_numbers(r, outcome.scoring, outcome.confidence)
+        jitter = rng.uniform(-0.18, 0.18, size=len(scores))
+        ax.plot(scores, i + jitter, ".", color=color, alpha=0.55, ms=4 if len(scores) > 50 else 6,
+                label="split scores" if i == 0 else "_nolegend_")
+        if math.isfinite(se):
+            ax.plot([low, high], [i, i], "-", color=color, lw=6, alpha=0.35, solid_capstyle="butt",
+                    label=f"naive {_level_text(outcome)}" if i == 0 else "_nolegend_")
+        ax.plot([est], [i], "|", color="black", ms=22, mew=2, label="estimate" if i == 0 else "_nolegend_")
+    ax.set_yticks(range(len(keys)), [outcome.titles[k].split(":")[0] for k in keys])
+    ax.set_ylim(len(keys) - 0.5, -0.5)
+    ax.set_xlabel(xlabel)
+    ax.grid(True, axis="x", alpha=0.3)
+    fig.legend(loc="outside lower center", ncol=3, fontsize="small", frameon=False)
+    return fig
+
+
+def _family_axes(outcome):
     fam = outcome.family
-    flex = fam.flexibility()
-    kw = dict(values=list(fam.values), simpler=fam.kind.simpler, flexibility=flex, xlabel=fam.kind.xlabel,
-              xscale=fam.kind.xscale)
-    figs = []
-    if len(fam.values) == 1:
-        keys = list(outcome.results)
-        fig, axes = plt.subplots(1, len(keys), figsize=(4.2 * len(keys), 3.6), layout="constrained", squeeze=False)
-        for ax, key in zip(axes[0], keys):
-            outcome.results[key][0].plot(ax=ax)
-            ax.set_title(outcome.titles[key].split(":")[0])
-        figs.append((fig, f"Score of every split, with the estimate (black) and its naive {_level_text(outcome)} "
-                          f"(shaded), for {outcome.describe_model()}."))
-        return figs
-    to_error, ylabel = as_error(outcome.scoring)
+    return dict(values=list(fam.values), simpler=fam.kind.simpler, flexibility=fam.flexibility(),
+                xlabel=fam.kind.xlabel, xscale=fam.kind.xscale)
+
+
+def _finish_x(ax, outcome):
+    """Ticks that fit and, where a higher parameter is simpler, the axis reversed."""
+    from resample._plotting import style_x
+
+    fam = outcome.family
+    style_x(ax, fam.flexibility(), fam.kind.xscale, reverse=fam.kind.simpler == "higher")
+
+
+def _family_figure(outcome, plt):
+    from resample._plotting import plot_family
 
     keys = list(outcome.results)
     ncols = min(len(keys), 2)
     nrows = math.ceil(len(keys) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.7 * nrows), layout="constrained",
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.4 * nrows + 0.5), layout="constrained",
                              sharey=True, squeeze=False)
     for ax, key in zip(axes.flat, keys):
-        plot_family(outcome.results[key], ax=ax, label="estimate ± 1 SE", **kw)
+        plot_family(outcome.results[key], ax=ax, label="estimate ± 1 SE", **_family_axes(outcome))
+        _finish_x(ax, outcome)
         ax.set_title(outcome.titles[key].split(":")[0], fontsize="medium")
-        ax.legend(fontsize="small", loc="upper right")
     for ax in list(axes.flat)[len(keys):]:
         ax.set_visible(False)
     for ax in axes[:, 1:].flat:
         ax.set_ylabel("")
-    figs.append((fig, "Estimated test error of every model by each method, with a band of one standard error. "
-                      "The circle marks the lowest estimate; the star marks the choice of the one-standard-error rule "
-                      "(the simplest model within one SE of the lowest)."))
+    # one legend for all panels, outside the data (the markers mean the same in each)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize="small", frameon=False)
+    return fig
 
+
+def _validation_figure(outcome, plt):
+    from resample._plotting import METHOD_COLORS, _repeat_estimates, as_error
+
+    to_error, ylabel = as_error(outcome.scoring)
+    fam = outcome.family
+    res = outcome.results["validation"]
+    per = np.array([np.atleast_1d(to_error(_repeat_estimates(r))) for r in res])  # models x repeats
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained", sharey=True)
+    flex = np.asarray(fam.flexibility(), dtype=float)
+    order = np.argsort(flex)
+    x = flex[order]
+    a1.plot(x, per[order, 0], "-o", color=METHOD_COLORS["validation set"], ms=4)
+    a1.set_title("one random split in half", fontsize="medium")
+    cmap = plt.get_cmap("tab10")
+    for j in range(per.shape[1]):
+        a2.plot(x, per[order, j], "-", color=cmap(j % 10), lw=1.2)
+    a2.set_title(f"{_plural(per.shape[1], 'random split')} in half", fontsize="medium")
+    for a in (a1, a2):
+        a.set_xlabel(fam.kind.xlabel)
+        a.grid(True, alpha=0.3)
+        _finish_x(a, outcome)
+    a1.set_ylabel(ylabel)
+    return fig
+
+
+def _loocv_kfold_figure(outcome, plt):
+    from resample._plotting import plot_family
+
+    kw = _family_axes(outcome)
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained", sharey=True)
+    plot_family(outcome.results["loocv"], ax=a1, band=False, mark_choice=False, **kw)
+    a1.set_title("LOOCV", fontsize="medium")
+    runs = [outcome.results["kfold"], *outcome.kfold_runs]
+    cmap = plt.get_cmap("tab10")
+    for j, run in enumerate(runs):
+        plot_family(run, ax=a2, band=False, mark_choice=False, color=cmap(j % 10), **kw)
+    for line in a2.lines:
+        line.set_marker("")
+    kfold = outcome.titles["kfold"].split(":")[0]
+    a2.set_title(f"{_plural(len(runs), 'run')} of {kfold}" + (", other shuffles" if len(runs) > 1 else ""),
+                 fontsize="medium")
+    a2.set_ylabel("")
+    for a in (a1, a2):
+        _finish_x(a, outcome)
+    if len(runs) > 1:
+        spread = "each k-fold run shuffles the rows differently; the spread of the lines is the shuffle's share of the noise."
+    else:
+        spread = "one k-fold run is drawn (--kfold-runs R draws R shuffles, to see how much they differ)."
+    return fig, f"LOOCV against k-fold CV (ISLR Figure 5.4): LOOCV is deterministic; {spread}"
+
+
+def _figures(outcome):
+    """(figure, caption) pairs for the report."""
+    from resample._plotting import import_pyplot
+
+    plt = import_pyplot()
+    if len(outcome.family.values) == 1:
+        return [(_single_model_figure(outcome, plt),
+                 f"Score of every split (dots), the estimate (black) and its naive {_level_text(outcome)} (bar), "
+                 f"for {outcome.describe_model()}, by each method.")]
+    figs = [(_family_figure(outcome, plt),
+             "Estimated test error of every model by each method, with a band of one standard error. "
+             "The circle marks the lowest estimate; the star marks the choice of the one-standard-error rule "
+             "(the simplest model within one SE of the lowest).")]
     if "validation" in outcome.results:
-        res = outcome.results["validation"]
-        per = np.array([np.atleast_1d(to_error(_repeat_estimates(r))) for r in res])  # models x repeats
-        color = METHOD_COLORS["validation set"]
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained", sharey=True)
-        order = np.argsort(flex)
-        x = np.asarray(flex)[order]
-        a1.plot(x, per[order, 0], "-o", color=color, ms=4)
-        a1.set_title("one random split in half", fontsize="medium")
-        cmap = plt.get_cmap("tab10")
-        for j in range(per.shape[1]):
-            a2.plot(x, per[order, j], "-", color=cmap(j % 10), lw=1.2)
-        a2.set_title(f"{per.shape[1]} random splits in half", fontsize="medium")
-        for a in (a1, a2):
-            a.set_xscale(fam.kind.xscale)
-            a.set_xlabel(fam.kind.xlabel)
-            a.grid(True, alpha=0.3)
-            if fam.kind.xscale == "linear" and len(x) <= 25:
-                a.set_xticks(np.unique(x))
-        a1.set_ylabel(ylabel)
-        figs.append((fig, "The validation-set approach (ISLR Figure 5.2): left, the estimate from one random half; "
-                          "right, from several, which disagree: one split is a noisy estimate."))
-
+        figs.append((_validation_figure(outcome, plt),
+                     "The validation-set approach (ISLR Figure 5.2): left, the estimate from one random half; "
+                     "right, from several, which disagree: one split is a noisy estimate."))
     if "loocv" in outcome.results and "kfold" in outcome.results:
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained", sharey=True)
-        plot_family(outcome.results["loocv"], ax=a1, band=False, mark_choice=False, **kw)
-        a1.set_title("LOOCV", fontsize="medium")
-        runs = [outcome.results["kfold"], *outcome.kfold_runs]
-        cmap = plt.get_cmap("tab10")
-        for j, run in enumerate(runs):
-            plot_family(run, ax=a2, band=False, mark_choice=False, color=cmap(j % 10), **kw)
-        for line in a2.lines:
-            line.set_marker("")
-        a2.set_title(f"{len(runs)} runs of {outcome.titles['kfold'].split(':')[0]}, other shuffles", fontsize="medium")
-        a2.set_ylabel("")
-        figs.append((fig, "LOOCV against k-fold CV (ISLR Figure 5.4): LOOCV is deterministic; each k-fold run "
-                          "shuffles the rows differently, and the runs differ little."))
+        figs.append(_loocv_kfold_figure(outcome, plt))
     return figs
 
 

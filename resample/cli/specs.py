@@ -85,8 +85,10 @@ class ModelKind:
 
     ``param`` is the word the user and the tables use; ``simpler`` says which
     direction of it gives a simpler model (for the one-standard-error rule);
-    ``flexibility`` maps a value to the x axis of the plots (ISLR draws KNN
-    against 1/K).
+    ``flexibility`` maps a value to the x axis of the plots. The axis shows the
+    parameter itself (ISLR's 1/K made a "1 / alpha" axis whose ticks looked like the
+    alpha grid); where a higher value is simpler the report reverses the axis, so
+    flexibility still grows to the right.
     """
 
     name: str
@@ -118,12 +120,12 @@ MODELS = {
     ),
     "ridge": ModelKind(
         "ridge", "alpha", _ridge, simpler="higher", integer=False, default=(1.0,),
-        flexibility=lambda v: 1.0 / float(v), xscale="log", xlabel="1 / alpha (less penalty: more flexible)",
+        xscale="log", xlabel="alpha, the penalty (reversed: more flexible to the right)",
         describe="ridge regression on standardized features; a larger alpha is simpler",
     ),
     "knn": ModelKind(
-        "knn", "K", _knn, simpler="higher", default=(5,), flexibility=lambda v: 1.0 / float(v), xscale="log",
-        xlabel="1/K", aliases=("k", "n_neighbors"),
+        "knn", "K", _knn, simpler="higher", default=(5,), xscale="log",
+        xlabel="K, the neighbours (reversed: more flexible to the right)", aliases=("k", "n_neighbors"),
         describe="K nearest neighbours on standardized features; a larger K is simpler",
     ),
 }
