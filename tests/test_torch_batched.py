@@ -112,13 +112,15 @@ def test_no_training_window_touches_a_validation_block_or_its_gap(n_blocks, bloc
 
 
 @pytest.mark.parametrize("cell", ["gru", "lstm", "rnn"])
-def test_fused_layers_match_autograd_reference(cell):
-    """The hand-written backward of the stacked cells equals autograd's, in float64."""
-    from resample_torch.lm.batched import _stacked_layer, _stacked_layer_reference
+def test_stacked_cells_match_torch_modules(cell):
+    """K stacked cells (batched matmuls, autograd) equal K separate nn.GRU/LSTM/RNN, outputs and
+    gradients, in float64, with state resets at different streams of different models."""
+    from resample_torch.lm.batched import _stacked_layer
+    from resample_torch.lm.model import CELLS, _run_layer
 
     gen = torch.Generator().manual_seed(0)
     K, T, B, n_in, H = 3, 7, 4, 5, 6
-    G = {"gru": 3, "lstm": 4, "rnn": 1}[cell]
+    G = CELLS[cell][1]
 
     def randn(*shape):
         return torch.randn(*shape, generator=gen, dtype=torch.float64).requires_grad_(True)
@@ -128,15 +130,45 @@ def test_fused_layers_match_autograd_reference(cell):
     keep = torch.ones(K, T, B, dtype=torch.float64)
     keep[0, 3, 1] = keep[2, 5, 0] = 0
     keep[1, 0, :] = 0
+    resets = [0, 3, 5]
     state = (randn(K, B, H), randn(K, B, H)) if cell == "lstm" else randn(K, B, H)
-    leaves = [inp, *w.values(), *(state if cell == "lstm" else (state,))]
     weights = torch.linspace(-1, 1, H, dtype=torch.float64)
-    results = []
-    for layer in (_stacked_layer, _stacked_layer_reference):
-        out, last = layer(cell, w, inp, state, [0, 3, 5], keep)
-        loss = (out * weights).sum() + ((last[0] ** 2).sum() + (last[1] ** 3).sum() if cell == "lstm"
-                                        else (last ** 2).sum())
-        results.append((out.detach(), torch.autograd.grad(loss, leaves)))
-    torch.testing.assert_close(results[0][0], results[1][0], rtol=1e-12, atol=1e-12)
-    for a, b in zip(results[0][1], results[1][1]):
-        torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
+
+    def loss_of(out, last):
+        if cell == "lstm":
+            return (out * weights).sum() + (last[0] ** 2).sum() + (last[1] ** 3).sum()
+        return (out * weights).sum() + (last**2).sum()
+
+    out, last = _stacked_layer(cell, w, inp, state, resets, keep)
+    leaves = [inp, *w.values(), *(state if cell == "lstm" else (state,))]
+    stacked = (out.detach(), torch.autograd.grad(loss_of(out, last), leaves))
+
+    # the reference: model k alone, torch's own module holding model k's weights
+    names = {"w_ih": "weight_ih_l0", "w_hh": "weight_hh_l0", "b_ih": "bias_ih_l0", "b_hh": "bias_hh_l0"}
+    mods, outs, lasts = [], [], []
+    for k in range(K):
+        mod = CELLS[cell][0](n_in, H).double()
+        with torch.no_grad():
+            for src, name in names.items():
+                getattr(mod, name).copy_(w[src][k])
+        s0 = (state[0][k : k + 1], state[1][k : k + 1]) if cell == "lstm" else state[k : k + 1]
+        o, s = _run_layer(mod, inp[k], s0, resets, keep[k])
+        mods.append(mod)
+        outs.append(o)
+        lasts.append(s)
+    ref_out = torch.stack(outs)
+    if cell == "lstm":
+        ref_last = (torch.cat([s[0] for s in lasts]), torch.cat([s[1] for s in lasts]))
+    else:
+        ref_last = torch.cat(lasts)
+    module_params = [getattr(m, names[src]) for src in names for m in mods]
+    data_leaves = [inp, *(state if cell == "lstm" else (state,))]
+    grads = torch.autograd.grad(loss_of(ref_out, ref_last), data_leaves + module_params)
+    torch.testing.assert_close(stacked[0], ref_out.detach(), rtol=1e-12, atol=1e-12)
+    g_stacked = dict(zip(["inp", *names, "s0", "s1"], stacked[1]))
+    torch.testing.assert_close(g_stacked["inp"], grads[0], rtol=1e-10, atol=1e-12)
+    for j, st_name in enumerate(["s0", "s1"][: len(data_leaves) - 1]):
+        torch.testing.assert_close(g_stacked[st_name], grads[1 + j], rtol=1e-10, atol=1e-12)
+    per_module = grads[len(data_leaves):]
+    for i, src in enumerate(names):
+        torch.testing.assert_close(g_stacked[src], torch.stack(per_module[i * K : (i + 1) * K]), rtol=1e-10, atol=1e-12)

@@ -16,9 +16,9 @@ run out of chunks for this epoch sits the step out. So each model gets the updat
 it would get alone, up to floating-point rounding (the per-fold losses agree to
 about 1e-6 relative; ``tests/test_torch_batched.py`` holds them to 1e-4).
 
-The time loop of each layer has a hand-written backward pass (``_fused.py``): one
-batched matmul per step and one for the recurrent weight's gradient over all steps,
-instead of autograd's dozen nodes per step (about 3x faster on 2 CPU cores).
+The time loop of each layer is written with batched matmuls over the model
+dimension and differentiated by autograd (``cells.py``); a hand-written backward
+pass it replaced was no faster on the CPU (``benchmarks/bench_torch_fused.py``).
 
 The sum of the K losses is differentiated once: the models share no weight, so the
 gradient of the sum with respect to model k's weights is the gradient of its own
@@ -35,7 +35,7 @@ from sklearn.base import clone
 from resample._utils.progress import progress_bar
 
 from resample_torch._base import derive_seeds, history_frame
-from resample_torch.lm.fused import stacked_gru, stacked_lstm, stacked_rnn
+from resample_torch.lm import cells
 from resample_torch.lm.model import OPTIMIZERS, dropout_masks
 from resample_torch.lm.text import Vocabulary, as_blocks
 from resample_torch._checks import check_batch_folds
@@ -118,34 +118,6 @@ class StackedCharRNN:
         return logits, new_state  # (K, T*B, V)
 
 
-def _gru_step(xg, hg, h):
-    # torch's GRU: r, z = sigmoid(x_rz + h_rz); n = tanh(x_n + r * h_n); h' = (1 - z) n + z h
-    H = h.shape[-1]
-    rz = torch.sigmoid(xg[..., : 2 * H] + hg[..., : 2 * H])
-    r, z = rz[..., :H], rz[..., H:]
-    n = torch.tanh(xg[..., 2 * H :] + r * hg[..., 2 * H :])
-    return n + z * (h - n)
-
-
-def _rnn_step(xg, hg, h):
-    return torch.tanh(xg + hg)
-
-
-def _lstm_step(xg, hg, state):
-    # torch's LSTM gate order: input, forget, cell, output
-    h, c = state
-    H = h.shape[-1]
-    gates = xg + hg
-    ifo = torch.sigmoid(torch.cat([gates[..., : 2 * H], gates[..., 3 * H :]], dim=-1))
-    g = torch.tanh(gates[..., 2 * H : 3 * H])
-    c = ifo[..., H : 2 * H] * c + ifo[..., :H] * g
-    h = ifo[..., 2 * H :] * torch.tanh(c)
-    return h, c
-
-
-_STEPS = {"gru": _gru_step, "rnn": _rnn_step, "lstm": _lstm_step}
-
-
 def _project(w, inp):
     """Input projections of all steps at once: (K, T, B, in) -> (K, T, B, G*H)."""
     K, T, B, n_in = inp.shape
@@ -153,36 +125,9 @@ def _project(w, inp):
     return xg.view(K, T, B, -1)
 
 
-_FUSED = {"gru": stacked_gru, "lstm": stacked_lstm, "rnn": stacked_rnn}
-
-
 def _stacked_layer(cell, w, inp, state, resets, keep):
-    """One recurrent layer of all K models over (K, T, B, in); returns (K, T, B, H), state.
-
-    The time loop and its backward pass are hand-written (``_fused.py``).
-    """
-    return _FUSED[cell](_project(w, inp), state, w["w_hh"], w["b_hh"], keep, resets)
-
-
-def _stacked_layer_reference(cell, w, inp, state, resets, keep):
-    """The same layer by autograd over the time loop: the reference the fused one is tested against."""
-    xg = _project(w, inp)
-    w_hh_t, b_hh = w["w_hh"].transpose(1, 2), w["b_hh"].unsqueeze(1)  # (K, H, G*H), (K, 1, G*H)
-    step = _STEPS[cell]
-    is_lstm = cell == "lstm"
-    resets = set(resets)
-    outs = []
-    # unbind, not xg[:, t]: the backward of T slices would write T zero-filled
-    # copies of xg; unbind's backward stacks the T gradients once.
-    for t, xg_t in enumerate(xg.unbind(1)):
-        if t in resets:
-            m = keep[:, t].unsqueeze(-1)  # (K, B, 1)
-            state = (state[0] * m, state[1] * m) if is_lstm else state * m
-        h = state[0] if is_lstm else state
-        hg = torch.baddbmm(b_hh, h, w_hh_t)  # (K, B, G*H)
-        state = step(xg_t, hg, state)
-        outs.append(state[0] if is_lstm else state)
-    return torch.stack(outs, dim=1), state
+    """One recurrent layer of all K models over (K, T, B, in); returns (K, T, B, H), state."""
+    return cells.CELL_LOOPS[cell](_project(w, inp), state, w["w_hh"], w["b_hh"], keep, frozenset(resets))
 
 
 def _detach(state):
