@@ -55,6 +55,9 @@ def main(argv=None):
     ap.add_argument("--preset", choices=sorted(PRESETS), default=None, help="default: cuda on a GPU, else cpu")
     ap.add_argument("--chars", type=int, default=None, help="characters of text (default: the preset's)")
     ap.add_argument("--hidden-size", type=int, default=None)
+    ap.add_argument("--hidden-sizes", default=None,
+                    help="comma-separated hidden sizes: the grid the CPU rule of batch_folds='auto' is read from")
+    ap.add_argument("--layers", type=int, default=1)
     ap.add_argument("--epochs", type=int, default=None)
     ap.add_argument("--cells", default=None, help="comma-separated cells, e.g. gru,lstm")
     ap.add_argument("--threads", type=int, default=None, help="torch intra-op threads (CPU)")
@@ -76,9 +79,10 @@ def main(argv=None):
     X = text_blocks(text, 256)
     splits = list(BlockedKFold(5, gap=1).split(X))
 
+    hidden_sizes = [int(h) for h in args.hidden_sizes.split(",")] if args.hidden_sizes else [preset["hidden_size"]]
     rows = []
-    for cell in cells:
-        params = {**preset, "cell": cell}
+    for cell, hidden in [(c, h) for c in cells for h in hidden_sizes]:
+        params = {**preset, "cell": cell, "hidden_size": hidden, "num_layers": args.layers}
         lm = CharRNNLanguageModel(**params, device=device, batch_folds=True, random_state=0)
         # warm-up (allocator, kernels, first-call overheads) on a small slice
         clone(lm).set_params(max_epochs=1).fit(X[:8])
@@ -107,7 +111,7 @@ def main(argv=None):
         scores_a = np.array([a.score(X[test]) for a, (_, test) in zip(alone, splits)])
         scores_b = np.array([b.score(X[test]) for b, (_, test) in zip(batched, splits)])
         bpc = -scores_a.mean() / np.log(2)
-        rows.append((cell, t_one, t_alone, t_batched, t_alone / t_batched, t_batched / t_one, d_hist,
+        rows.append((cell, hidden, t_one, t_alone, t_batched, t_alone / t_batched, t_batched / t_one, d_hist,
                      np.max(np.abs(scores_a - scores_b)), bpc))
 
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
@@ -115,16 +119,21 @@ def main(argv=None):
         f"# K = 5 blocked CV (gap 1) of a char-{preset['cell'].upper()} LM: batched vs one by one",
         "",
         f"device: {name}; torch {torch.__version__}; text: pydoc_data.topics, {len(text):,} characters in "
-        f"{len(X)} blocks of 256; model: embedding {preset['embedding_dim']}, hidden {preset['hidden_size']}, "
+        f"{len(X)} blocks of 256; model: embedding {preset['embedding_dim']}, {args.layers} layer(s), "
         f"bptt {preset['bptt']}, batch {preset['batch_size']}, {preset['max_epochs']} epoch(s), Adam, clip 1.0; "
         f"times are the best of {args.repeats} interleaved runs. Fold 0 (an edge fold) is the 'one fold fit'.",
         "",
-        "| cell | one fold fit (s) | 5 folds one by one (s) | 5 folds batched (s) | speed-up (one-by-one / batched) "
+        "| cell | hidden | one fold fit (s) | 5 folds one by one (s) | 5 folds batched (s) | speed-up (one-by-one / batched) "
         "| batched / one fit | max abs diff, epoch losses (nats) | max abs diff, held-out scores (nats) | CV bits/char |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for cell, t1, ta, tb, speed, per_fit, dh, ds, bpc in rows:
-        lines.append(f"| {cell} | {t1:.2f} | {ta:.2f} | {tb:.2f} | {speed:.2f}x | {per_fit:.2f}x | {dh:.1e} | {ds:.1e} | {bpc:.3f} |")
+    for cell, hidden, t1, ta, tb, speed, per_fit, dh, ds, bpc in rows:
+        lines.append(f"| {cell} | {hidden} | {t1:.2f} | {ta:.2f} | {tb:.2f} | {speed:.2f}x | {per_fit:.2f}x | {dh:.1e} | {ds:.1e} | {bpc:.3f} |")
+    lines += ["", "Largest hidden size at which the batched fit is at least 1.1x faster (the rule of "
+              "batch_folds='auto' on this device):", ""]
+    for cell in cells:
+        pays = [r[1] for r in rows if r[0] == cell and r[5] >= 1.1]  # r[5]: the speed-up
+        lines.append(f"- {cell}: {max(pays) if pays else 'none measured'}")
     table = "\n".join(lines)
     print(table)
     if args.out:

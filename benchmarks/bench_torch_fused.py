@@ -22,12 +22,12 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.dirname(__file__))
 
-import torch  # noqa: E402
+import _fused_reference
+import torch
 
-import _fused_reference  # noqa: E402
-from resample.splitters import BlockedKFold  # noqa: E402
-from resample_torch import CharRNNLanguageModel, text_blocks  # noqa: E402
-from resample_torch.lm import cells  # noqa: E402
+from resample.splitters import BlockedKFold
+from resample_torch import CharRNNLanguageModel, text_blocks
+from resample_torch.lm import cells
 
 IMPLS = {
     "autograd": dict(cells.CELL_LOOPS),
@@ -95,9 +95,9 @@ def main(argv=None):
     lines = [
         "# Fold batching's stacked cells: autograd vs the hand-written backward",
         "",
-        f"device: {name}; torch {torch.__version__}; K = 5 blocked folds (gap 1) of pydoc_data.topics, "
-        f"{args.chars:,} characters in {len(X)} blocks of 256; 1 layer, embedding 32, bptt 64, batch "
-        f"{args.batch_size}, 1 epoch, Adam; whole `fit_folds` timed; median of {args.repeats} alternating runs.",
+        (f"device: {name}; torch {torch.__version__}; K = 5 blocked folds (gap 1) of pydoc_data.topics, "
+         f"{args.chars:,} characters in {len(X)} blocks of 256; 1 layer, embedding 32, bptt 64, batch "
+         f"{args.batch_size}, 1 epoch, Adam; whole `fit_folds` timed; median of {args.repeats} alternating runs."),
         "",
         "| cell | hidden | autograd (s) | hand-written (s) | hand-written speed-up (autograd / hand-written) |",
         "|---|---|---|---|---|",

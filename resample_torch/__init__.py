@@ -22,6 +22,8 @@ from resample_torch.lm.intervals import block_bootstrap_perplexity, cross_val_bl
 from resample_torch.lm.model import BlockLogLikelihood, CharRNN, CharRNNLanguageModel
 from resample_torch.lm.ngram import NGramLanguageModel
 from resample_torch.lm.text import TextBlock, Vocabulary, text_blocks
+from resample_torch.curves.learning import LearningCurves, learning_curves
+from resample_torch.curves.lr_range import LRRangeResult, lr_range_test
 
 __all__ = [
     "CharRNNLanguageModel",
@@ -43,4 +45,8 @@ __all__ = [
     "AveragedFineTuneClassifier",
     "efficientnet_lite0",
     "imagenet_normalizer",
+    "learning_curves",
+    "LearningCurves",
+    "lr_range_test",
+    "LRRangeResult",
 ]

@@ -12,16 +12,15 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from sklearn.base import clone  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
 
-from resample import KFoldCV  # noqa: E402
-from resample.splitters import BlockedKFold  # noqa: E402
-from resample_torch import CharRNNLanguageModel, text_blocks  # noqa: E402
-from resample_torch.lm.model import make_layout  # noqa: E402
-from resample_torch.lm.text import contiguous_runs  # noqa: E402
-
+from resample import KFoldCV
+from resample.splitters import BlockedKFold
+from resample_torch import CharRNNLanguageModel, text_blocks
+from resample_torch.lm.model import make_layout
+from resample_torch.lm.text import contiguous_runs
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 

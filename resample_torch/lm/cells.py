@@ -19,7 +19,7 @@ layouts are torch's: GRU (r, z, n), LSTM (i, f, g, o).
 
 import torch
 
-__all__ = ["stacked_gru", "stacked_lstm", "stacked_rnn", "CELL_LOOPS"]
+__all__ = ["CELL_LOOPS", "stacked_gru", "stacked_lstm", "stacked_rnn"]
 
 
 def _mask(keep, t):

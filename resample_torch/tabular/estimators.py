@@ -334,6 +334,13 @@ class _TorchSupervised(TorchEstimatorBase):
         self.n_iter_ = len(self.history_)
         return self._finish(module, device)
 
+    def _heldout_loss(self, X, y):
+        """The training criterion's mean over the rows ``(X, y)``, with the current module."""
+        out = torch.as_tensor(self._forward(X))
+        target = self._y_tensor(self._encode_y(y), out.device)
+        with torch.no_grad():
+            return float(self._criterion(out, target))
+
     def _input_batches(self, X):
         """Batches of inputs (targets None) for prediction, in row order."""
         if is_dataset(X):
@@ -460,6 +467,9 @@ class TorchClassifier(ClassifierMixin, _TorchSupervised):
         self._n_out = len(self.classes_)
         return self._encoder.transform(y), len(self.classes_)
 
+    def _encode_y(self, y):
+        return self._encoder.transform(np.asarray(y))
+
     def _default_criterion(self):
         return nn.CrossEntropyLoss()
 
@@ -519,6 +529,9 @@ class TorchRegressor(RegressorMixin, _TorchSupervised):
         n_out = 1 if y.ndim == 1 else y.shape[1]
         self._n_out = n_out
         return y.reshape(len(y), n_out), n_out
+
+    def _encode_y(self, y):
+        return np.asarray(y, dtype=np.float32).reshape(len(y), self._n_out)
 
     def _default_criterion(self):
         return nn.MSELoss()

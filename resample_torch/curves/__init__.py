@@ -1,0 +1,1 @@
+"""Learning curves across folds and the learning-rate range test."""
