@@ -23,9 +23,19 @@ An estimator takes part by defining::
 ``self`` is an unfitted clone made by the core; ``fit_folds`` must not change it.
 With ``batch_folds="auto"`` the core calls ``fit_folds`` whenever it exists and the
 estimator decides (for example by device); with ``batch_folds=False`` it never does.
+
+An estimator may also define ``fit_folds_reason()``, returning a short sentence on
+why it batches or declines (for example the measured rule it applied); the core
+adds it to the result's note.
 """
 
-__all__ = ["supports_fit_folds", "fit_folds"]
+__all__ = ["fit_folds", "fit_folds_reason", "supports_fit_folds"]
+
+
+def fit_folds_reason(estimator):
+    """The estimator's own account of why it batches or declines, or None."""
+    explain = getattr(estimator, "fit_folds_reason", None)
+    return str(explain()) if callable(explain) else None
 
 
 def supports_fit_folds(estimator):

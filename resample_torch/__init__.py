@@ -18,7 +18,12 @@ from resample_torch.transfer.ensembles import AveragedFineTuneClassifier, FoldEn
 from resample_torch.tabular.estimators import MLP, TorchClassifier, TorchRegressor
 from resample_torch.transfer.finetune import FineTuneClassifier
 from resample_torch.transfer.frozen import FrozenFeatures
-from resample_torch.lm.intervals import block_bootstrap_perplexity, cross_val_block_log_likelihood
+from resample_torch.lm.intervals import (
+    PerplexityInterval,
+    block_bootstrap_perplexity,
+    cross_val_block_log_likelihood,
+    cv_perplexity_interval,
+)
 from resample_torch.lm.model import BlockLogLikelihood, CharRNN, CharRNNLanguageModel
 from resample_torch.lm.ngram import NGramLanguageModel
 from resample_torch.lm.text import TextBlock, Vocabulary, text_blocks
@@ -49,4 +54,6 @@ __all__ = [
     "LearningCurves",
     "lr_range_test",
     "LRRangeResult",
+    "cv_perplexity_interval",
+    "PerplexityInterval",
 ]

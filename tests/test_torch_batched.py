@@ -62,12 +62,32 @@ def test_core_batches_when_asked_and_agrees():
     assert any("fitted together" in n for n in on.result_.notes)
 
 
-def test_auto_declines_on_cpu_and_false_declines_everywhere():
+@pytest.mark.parametrize(
+    "cell, hidden, batches",
+    # the measured CPU rule (benchmarks/results/torch_folds_cpu_rule.md): GRU up to 64, RNN up to 128, LSTM never
+    [("gru", 24, True), ("gru", 64, True), ("gru", 128, False), ("rnn", 128, True), ("rnn", 256, False),
+     ("lstm", 24, False)],
+)
+def test_auto_batching_choice_on_cpu(cell, hidden, batches):
     X = text_blocks(TEXT[:400], 40)
     splits = list(BlockedKFold(2).split(X))
-    assert CharRNNLanguageModel(**TINY).fit_folds(X, None, splits, [0, 0]) is NotImplemented  # device cpu
-    assert CharRNNLanguageModel(**{**TINY, "device": "auto"}, batch_folds=False).fit_folds(
-        X, None, splits, [0, 0]) is NotImplemented
+    lm = CharRNNLanguageModel(cell, **{**TINY, "hidden_size": hidden, "max_epochs": 1})
+    fitted = lm.fit_folds(X, None, splits, [0, 0])
+    assert (fitted is not NotImplemented) == batches
+    reason = lm.fit_folds_reason()
+    assert reason.startswith("batch_folds='auto' on the CPU") and f"hidden_size={hidden}" in reason or cell == "lstm"
+    # the core says what was chosen and why, in the result's notes
+    cv = KFoldCV(lm, cv=BlockedKFold(2)).fit(X)
+    assert cv.result_.batched == batches
+    assert any(reason in note for note in cv.result_.notes)
+
+
+def test_false_declines_everywhere():
+    X = text_blocks(TEXT[:400], 40)
+    splits = list(BlockedKFold(2).split(X))
+    lm = CharRNNLanguageModel(**{**TINY, "device": "auto", "hidden_size": 8}, batch_folds=False)
+    assert lm.fit_folds(X, None, splits, [0, 0]) is NotImplemented
+    assert lm.fit_folds_reason() == "batch_folds=False"
 
 
 @settings(max_examples=40, deadline=None, derandomize=True)  # fixed seed, like every test here

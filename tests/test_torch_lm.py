@@ -189,7 +189,9 @@ def test_kfold_cv_end_to_end_with_notes():
     X = text_blocks(TEXT, 64)
     cv = KFoldCV(CharRNNLanguageModel(**{**TINY, "max_epochs": 1}), cv=BlockedKFold(5, gap=1)).fit(X)
     assert cv.estimate_ < 0 and cv.standard_error_ > 0
-    assert any("declined" in note for note in cv.result_.notes)  # auto on CPU: one by one
+    # auto on the CPU: a GRU of hidden 16 <= 64 is batched (the measured rule), and the note says why
+    assert any("fitted together" in note for note in cv.result_.notes)
+    assert any("hidden_size=16 <= 64" in note for note in cv.result_.notes)
     assert cv.estimator_.n_chars_ > 0
 
 

@@ -9,7 +9,7 @@ CV and the comparison of two estimators go through it.
 """
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.base import clone, is_classifier
@@ -22,7 +22,7 @@ from resample._model_selection.records import (
     RefitRecord,
 )
 from resample._model_selection.scoring import pointwise_metric
-from resample._protocol import fit_folds, supports_fit_folds
+from resample._protocol import fit_folds, fit_folds_reason, supports_fit_folds
 from resample._utils.notes import Note, NoteKind
 from resample._utils.sklearn_compat import scorer_parts
 from resample.exceptions import ShortcutWarning
@@ -94,8 +94,10 @@ def compute_held_out(estimator, X, y, splits, scorer, fit_params, options):
         record = _batched(estimator, X, y, splits, scorer, options, labels)
         if record is not None:
             return record
+        reason = fit_folds_reason(estimator)
         notes = (Note(NoteKind.BATCH_DECLINED,
-                      f"{type(estimator).__name__} declined to fit the folds together; fitted one by one"),)
+                      f"{type(estimator).__name__} declined to fit the folds together; fitted one by one"
+                      + (f" ({reason})" if reason else "")),)
     outcomes = run_splits(
         estimator, X, y, splits, scorer, fit_params=fit_params, n_jobs=options.n_jobs,
         error_score=options.error_score, keep=options.keep_models, progress=options.progress,
@@ -114,8 +116,12 @@ def _batched(estimator, X, y, splits, scorer, options, labels):
                      all_rows=options.all_rows)
         for i, (m, (tr, te)) in enumerate(zip(fitted, splits))
     ]
-    return BatchedRecord.from_fitted(splits, outcomes, options.error_score, type(estimator).__name__,
-                                     label_predictions=labels)
+    record = BatchedRecord.from_fitted(splits, outcomes, options.error_score, type(estimator).__name__,
+                                       label_predictions=labels)
+    reason = fit_folds_reason(estimator)
+    if reason:
+        record = replace(record, notes=record.notes + (Note(NoteKind.BATCHED_FOLDS, reason),))
+    return record
 
 
 def _closed_form(estimator, plan, X, y, splits, options):

@@ -33,14 +33,13 @@ import torch.nn.functional as F
 from sklearn.base import clone
 
 from resample._utils.progress import progress_bar
-
 from resample_torch._base import derive_seeds, history_frame
+from resample_torch._checks import check_batch_folds
 from resample_torch.lm import cells
 from resample_torch.lm.model import OPTIMIZERS, dropout_masks
 from resample_torch.lm.text import Vocabulary, as_blocks
-from resample_torch._checks import check_batch_folds
 
-__all__ = ["StackedCharRNN", "train_stacked", "fit_folds"]
+__all__ = ["StackedCharRNN", "fit_folds", "train_stacked"]
 
 
 class StackedCharRNN:
@@ -286,11 +285,46 @@ def _stacked_masks(widths, chunk, T, B, p, generators, device):
     return out
 
 
+#: On the CPU, the largest hidden size at which K = 5 folds trained together beat
+#: five one-by-one fits by at least 1.1x, per cell (1 layer, batch 32, bptt 64;
+#: benchmarks/results/torch_folds_cpu_rule.md, from ``bench_torch_folds.py
+#: --hidden-sizes 24,64,128``). LSTM: never, since one-by-one fits run oneDNN's
+#: fused LSTM kernel, which the stacked Python time loop cannot match.
+CPU_MAX_HIDDEN = {"gru": 64, "rnn": 128, "lstm": 0}
+
+
+def batching_choice(estimator):
+    """``(batch, reason)``: whether ``fit_folds`` trains the folds together, and why.
+
+    ``batch_folds=True``/``False`` decide; ``"auto"`` reads the measured rule: on
+    CUDA always (K small models fill a GPU better than one), on the CPU when
+    ``hidden_size`` is at most :data:`CPU_MAX_HIDDEN` of the cell, elsewhere never.
+    """
+    mode = check_batch_folds(estimator.batch_folds)
+    if isinstance(mode, bool):
+        return mode, f"batch_folds={mode}"
+    device = estimator._check_params()
+    cell, hidden = estimator.cell, estimator.hidden_size
+    if device.type == "cuda":
+        return True, ("batch_folds='auto' on CUDA: folds trained together (the GPU rule is not yet measured; "
+                      "benchmarks/run_torch_gpu.sh)")
+    if device.type == "cpu":
+        limit = CPU_MAX_HIDDEN[cell]
+        if hidden <= limit:
+            return True, (f"batch_folds='auto' on the CPU: {cell} with hidden_size={hidden} <= {limit}, where "
+                          "training the folds together was measured faster (benchmarks/results/torch_folds_cpu_rule.md)")
+        why = (f"{cell} with hidden_size={hidden} > {limit}" if limit
+               else f"{cell}: torch's fused one-by-one LSTM kernel is faster")
+        return False, (f"batch_folds='auto' on the CPU: {why}, so the folds are fitted one by one "
+                       "(benchmarks/results/torch_folds_cpu_rule.md)")
+    return False, f"batch_folds='auto' on {device.type}: fold batching is not measured there; one by one"
+
+
 def fit_folds(estimator, X, splits, random_states):
     """The fold-batching protocol for :class:`~resample_torch.CharRNNLanguageModel`."""
-    mode = check_batch_folds(estimator.batch_folds)
+    batch, _reason = batching_choice(estimator)
     device = estimator._check_params()
-    if mode is False or (mode == "auto" and device.type != "cuda"):
+    if not batch:
         return NotImplemented
     rows = as_blocks(X)
     vocab = Vocabulary(estimator.alphabet)

@@ -291,8 +291,10 @@ class CharRNNLanguageModel(TorchEstimatorBase):
     device : {"auto", "cpu", "cuda", "cuda:<i>"} or torch.device, default="auto"
     batch_folds : {"auto", True, False}, default="auto"
         Whether :meth:`fit_folds` trains the K fold models of a cross-validation
-        together. "auto": on CUDA only (on a CPU the stacked model runs a Python
-        time loop and is slower than K fits with torch's fused loop).
+        together. "auto" follows a measured rule: on CUDA always; on the CPU for a
+        GRU with ``hidden_size <= 64`` and a tanh RNN with ``hidden_size <= 128``,
+        never for an LSTM (``benchmarks/results/torch_folds_cpu_rule.md``); the
+        core's notes say which it chose and why (:meth:`fit_folds_reason`).
     keep_on_device : bool, default=False
     progress : bool, default=False
         Show a progress bar over the training chunks (needs tqdm).
@@ -462,6 +464,18 @@ class CharRNNLanguageModel(TorchEstimatorBase):
         from resample_torch.lm.batched import fit_folds
 
         return fit_folds(self, X, splits, random_states)
+
+    def fit_folds_reason(self):
+        """Why :meth:`fit_folds` trains the folds together or declines (the core puts it in its notes).
+
+        Examples
+        --------
+        >>> CharRNNLanguageModel("lstm", device="cpu").fit_folds_reason()  # doctest: +ELLIPSIS
+        "batch_folds='auto' on the CPU: lstm: torch's fused one-by-one LSTM kernel is faster, so the folds ..."
+        """
+        from resample_torch.lm.batched import batching_choice
+
+        return batching_choice(self)[1]
 
     # ------------------------------------------------------------------ score
     def _rows_nll(self, rows):

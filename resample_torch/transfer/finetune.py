@@ -22,7 +22,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from resample_torch._base import TorchEstimatorBase, derive_seeds, resolve_device, seeded
+from resample_torch._base import TorchEstimatorBase, derive_seeds, history_frame, resolve_device, seeded
 from resample_torch.tabular.estimators import _make_criterion, _make_optimizer, _optimizers, train_loop
 from resample_torch.transfer.frozen import build_backbone
 from resample_torch.transfer.layers import check_backbone_input, check_images, last_linear, resolve_layer
@@ -142,8 +142,10 @@ class FineTuneClassifier(ClassifierMixin, TorchEstimatorBase):
         The fine-tuned network (in eval mode).
     classes_ : ndarray
     input_shape_ : tuple
-    history_ : list of float
-        Mean training loss of each epoch.
+    history_ : pandas.DataFrame
+        One row per epoch of all phases (frozen, then fine-tuning): ``epoch``,
+        ``train_loss``; ``valid_loss``, ``lr`` and ``time`` are NaN here (the
+        phases train parameter groups at different rates).
     device_ : torch.device
 
     Examples
@@ -327,7 +329,10 @@ class FineTuneClassifier(ClassifierMixin, TorchEstimatorBase):
             optimizer = self._optimizer(net)
             Xt = torch.as_tensor(X, dtype=torch.float32, device=device)
             yt = torch.as_tensor(encoder.transform(y), dtype=torch.long, device=device)
-            self.history_ = self._train(net, Xt, yt, optimizer)
+            losses = self._train(net, Xt, yt, optimizer)
+            # one row per epoch over all phases; the phases train at different rates per
+            # parameter group and are not timed one by one, so lr and time are NaN
+            self.history_ = history_frame(losses, np.nan, np.full(len(losses), np.nan))
         net.freeze_backbone(False)
         self.classes_ = encoder.classes_
         self.input_shape_ = X.shape[1:]
