@@ -245,7 +245,7 @@ def test_usage_errors(capsys, tmp_path, csv, argv, message):
         (["evaluate", "--confidence", "1.5"], "must be strictly between 0 and 1"),
         (["evaluate", "--seed", "-3"], "seeds are non-negative"),
         (["evaluate", "--method", "jackknife"], "argument --method: invalid choice: 'jackknife'"),
-        (["evaluate", "--n-jobs", "two"], "argument --n-jobs: invalid int value"),
+        (["evaluate", "--n-jobs", "two"], "argument --n-jobs: 'two' is not an integer"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
     ],
 )

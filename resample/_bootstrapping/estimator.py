@@ -37,6 +37,7 @@ from resample._bootstrapping.schemes import Strata
 from resample._model_selection.results import ConfidenceInterval
 from resample._model_selection.stateless import split_stateless_prefix
 from resample._utils.checks import (
+    MAX_RESAMPLES,
     check_confidence_level,
     check_data,
     check_estimator,
@@ -336,7 +337,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit"])],
-        "n_resamples": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_resamples": [Interval(numbers.Integral, 1, MAX_RESAMPLES, closed="both")],
         "resampling": [StrOptions({"cases", "residuals", "modified_residuals", "wild"})],
         "wild_weights": [StrOptions(set(WILD_WEIGHTS))],
         "attributes": [list, tuple, None],

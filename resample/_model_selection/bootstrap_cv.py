@@ -12,15 +12,15 @@ from dataclasses import replace
 import numpy as np
 from sklearn.base import clone
 
-from resample._utils.sklearn_compat import Interval, StrOptions
 from resample._model_selection.base import BaseCV
-from resample._model_selection.params_doc import SHARED_PARAMETERS_DOC
 from resample._model_selection.engine import as_index
-from resample._utils.random import int_seed
+from resample._model_selection.params_doc import SHARED_PARAMETERS_DOC
 from resample._model_selection.results import normal_interval
 from resample._model_selection.scoring import pointwise_metric, score_split
-from resample._utils.checks import check_estimator, check_scoring
+from resample._utils.checks import MAX_RESAMPLES, check_estimator, check_scoring
 from resample._utils.notes import Note, NoteKind
+from resample._utils.random import int_seed
+from resample._utils.sklearn_compat import Interval, StrOptions
 from resample.splitters import BootstrapSplit
 
 __all__ = ["BootstrapCV"]
@@ -130,7 +130,7 @@ class BootstrapCV(BaseCV):
 
     _parameter_constraints = {
         **{k: v for k, v in BaseCV._parameter_constraints.items() if k != "shortcut"},
-        "n_resamples": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_resamples": [Interval(numbers.Integral, 1, MAX_RESAMPLES, closed="both")],
         "method": [StrOptions(set(METHODS))],
     }
     _method = "bootstrap"

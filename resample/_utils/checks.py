@@ -337,9 +337,16 @@ def check_acceleration(a, name="acceleration"):
     return value
 
 
+#: The most resamples one call may ask for. Each block of 256 resamples gets its own
+#: child stream, so 10^8 resamples already mean 390,625 streams (and hours of work);
+#: beyond it a typo (10**15) would fail deep inside with an OverflowError.
+MAX_RESAMPLES = 10**8
+
+
 def check_n_resamples(n_resamples, *, previous=0, name="n_resamples"):
-    """At least one resample, or none when ``previous`` resamples are passed back in."""
-    check_int(n_resamples, name, low=0)
+    """At least one resample (none when ``previous`` resamples are passed back in), at most MAX_RESAMPLES."""
+    check_int(n_resamples, name, low=0, high=MAX_RESAMPLES,
+              what=f"between 1 and {MAX_RESAMPLES:,} (10**8; more would take days and fail for memory)")
     if n_resamples < 1 and previous < 1:
         raise ValueError(
             f"{name}={n_resamples} is out of range: it must be >= 1 "

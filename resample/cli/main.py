@@ -20,7 +20,7 @@ import traceback
 import warnings
 
 from resample.cli.specs import MODELS, STATISTICS, UsageError, parse_model
-from resample._utils.checks import check_confidence_level, check_int
+from resample._utils.checks import check_confidence_level, check_int, check_n_resamples
 from resample.cli.bootstrap import INTERVAL_METHODS, bootstrap_report, format_bootstrap, run_bootstrap
 from resample.cli.evaluate import EVAL_METHODS, evaluate_report, format_evaluate, run_evaluate
 
@@ -46,6 +46,16 @@ def _argument(convert, what, check):
 
 
 _positive_int = _argument(int, "an integer", lambda v: check_int(v, "value", low=1, what="at least 1"))
+_resamples = _argument(int, "an integer", lambda v: check_n_resamples(v, name="value"))
+
+
+def _nonzero(v):
+    if v == 0:  # joblib: "n_jobs == 0 has no meaning", but only once a parallel fit starts
+        raise ValueError("value=0 is out of range: pass a number of jobs >= 1, or -1 for all cores (-2: all but one).")
+    return v
+
+
+_n_jobs = _argument(int, "an integer", _nonzero)
 _level = _argument(float, "a number", lambda v: check_confidence_level(v, "value"))
 _seed = _argument(
     int, "a non-negative integer", lambda v: check_int(v, "value", low=0, what="non-negative (seeds are non-negative integers)")
@@ -60,13 +70,15 @@ def _separator(text):
     return sep
 
 
-def _columns(values):
+def _columns(values, option):
     """``--features a b`` and ``--features a,b`` both work."""
     if values is None:
         return None
     out = []
     for v in values:
         out.extend(p.strip() for p in v.split(",") if p.strip())
+    if not out:
+        raise UsageError(f"{option} names no column; write {option} COL [COL ...] or {option} A,B.")
     return out
 
 
@@ -144,7 +156,7 @@ def build_parser():
                     help="random halves averaged by the validation-set approach (default: 10)")
     ev.add_argument("--kfold-runs", type=_positive_int, default=None, metavar="R",
                     help="k-fold runs with other shuffles, drawn in the report (default: 9 on Auto, else 1)")
-    ev.add_argument("--n-resamples", type=_positive_int, default=200, help="bootstrap .632+ fits (default: 200)")
+    ev.add_argument("--n-resamples", type=_resamples, default=200, help="bootstrap .632+ fits (default: 200)")
     ev.add_argument("--scoring", metavar="NAME",
                     help="a scikit-learn scorer name (default: neg_mean_squared_error; accuracy for classes)")
     ev.add_argument("--task", choices=["auto", "regression", "classification"], default="auto",
@@ -154,7 +166,7 @@ def build_parser():
     ev.add_argument("--impute", nargs="?", const="median", choices=["mean", "median", "most_frequent"], default=None,
                     help="fill in missing feature values with scikit-learn's SimpleImputer, refitted on each training set "
                     "(default strategy: median); without it rows with missing values are left out")
-    ev.add_argument("--n-jobs", type=int, default=None, metavar="N", help="parallel fits through joblib (-1: all cores)")
+    ev.add_argument("--n-jobs", type=_n_jobs, default=None, metavar="N", help="parallel fits through joblib (-1: all cores)")
     _common(ev)
 
     bs = sub.add_parser(
@@ -172,7 +184,7 @@ def build_parser():
     bs.add_argument("--columns", nargs="+", metavar="COL", help="the column(s) the statistic takes (default: X Y on Portfolio)")
     bs.add_argument("--method", nargs="+", choices=list(INTERVAL_METHODS), metavar="METHOD",
                     help=f"interval methods, of {', '.join(INTERVAL_METHODS)} (default: all)")
-    bs.add_argument("--n-resamples", type=_positive_int, default=2000, help="bootstrap resamples (default: 2000)")
+    bs.add_argument("--n-resamples", type=_resamples, default=2000, help="bootstrap resamples (default: 2000)")
     _common(bs)
     return parser
 
@@ -185,7 +197,7 @@ def _warn(command):
 
 
 def _evaluate(args, report=None):
-    args.features = _columns(args.features)
+    args.features = _columns(args.features, "--features")
     outcome = run_evaluate(args, warn=_warn("evaluate"))
     print(format_evaluate(outcome))
     if report is not None:
@@ -194,7 +206,7 @@ def _evaluate(args, report=None):
 
 
 def _bootstrap(args, report=None):
-    args.columns = _columns(args.columns)
+    args.columns = _columns(args.columns, "--columns")
     outcome = run_bootstrap(args, warn=_warn("bootstrap"))
     print(format_bootstrap(outcome))
     if report is not None:
