@@ -299,3 +299,38 @@ def test_report_figures_fit_on_wide_data(tmp_path, model, methods):
         if outcome.family.kind.simpler == "higher":
             assert all(ax.xaxis_inverted() for ax in fig.axes if ax.get_visible() and ax.get_xlabel())
         plt.close(fig)
+
+
+# ------------------------------------------------------------------ long runs, grid edges, zero SE
+
+
+def test_edge_of_grid_and_zero_standard_error_notes(capsys, tmp_path, frame):
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    # y is linear in a and b: the least penalty of the grid is best, at its edge
+    code, out, err = run(capsys, "evaluate", str(path), "--target", "y", "--model", "ridge:alpha=1,10,100,1000",
+                         "--method", "kfold", "--k", "5")
+    assert code == 0, err
+    assert "10-fold CV" not in out and "5-fold CV: the lowest estimate is at the edge of the grid (alpha=1, the smallest" in out
+    # a constant prediction on balanced stratified folds: every fold has error rate 1/2 exactly
+    two = pd.DataFrame({"x": np.r_[np.zeros(20), np.ones(20)], "c": np.tile([0, 1], 20)})
+    path = tmp_path / "two.csv"
+    two.to_csv(path, index=False)
+    code, out, err = run(capsys, "evaluate", str(path), "--target", "c", "--model", "sklearn.dummy.DummyClassifier",
+                         "--method", "kfold", "--k", "4", "--task", "classification")
+    assert code == 0, err
+    assert "the standard error is exactly 0 because every split scored the same" in out
+    assert "0.0000000" not in out  # rounding noise of the zero SE does not set the digits
+
+
+def test_progress_by_default_only_on_a_terminal_for_long_runs():
+    from resample.cli.evaluate import LONG_RUN_FITS, show_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert show_progress(None, LONG_RUN_FITS, Terminal()) is True
+    assert show_progress(None, LONG_RUN_FITS - 1, Terminal()) is False
+    assert show_progress(None, 10**6, io.StringIO()) is False  # a pipe or a file: never by default
+    assert show_progress(False, 10**6, Terminal()) is False

@@ -30,11 +30,12 @@ def decimals_for(standard_errors, *, significant=2, fallback=4, most=10):
     4
     >>> decimals_for([310.0, 95.0])
     0
-    >>> decimals_for([0.0, float("nan")])
+    >>> decimals_for([0.0, float("nan"), 5e-17])
     4
     """
     values = [standard_errors] if isinstance(standard_errors, (int, float)) else list(standard_errors)
-    finite = [abs(float(v)) for v in values if v is not None and math.isfinite(float(v)) and float(v) != 0]
+    # below 1e-12 a standard error is the rounding noise of a sum of equal scores, not a scale
+    finite = [abs(float(v)) for v in values if v is not None and math.isfinite(float(v)) and abs(float(v)) > 1e-12]
     if not finite:
         return fallback
     return int(min(most, max(0, significant - 1 - math.floor(math.log10(min(finite))))))

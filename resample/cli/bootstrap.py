@@ -109,7 +109,9 @@ def run_bootstrap(args, warn):
     # studentized first: it draws the inner standard errors, which the others can ignore
     order = sorted(methods, key=lambda m: m != "studentized")
     extra = {}
-    if args.progress and "progress" in inspect.signature(bootstrap).parameters:
+    from resample.cli.evaluate import show_progress
+
+    if "progress" in inspect.signature(bootstrap).parameters and show_progress(args.progress, args.n_resamples // 10):
         extra["progress"] = True
     bounds = statistic_bounds(stat, data)
     results, first = {}, None

@@ -237,6 +237,73 @@ def _fit(cv, X, y, notes):
     return cv.result_
 
 
+#: Fits from which a run is long enough for a progress bar by default (on a terminal).
+LONG_RUN_FITS = 300
+
+
+def _count_fits(args, methods, n, n_models, runs):
+    """An upper bound on the model fits of a run (closed forms need fewer)."""
+    per = {"validation": args.repeats, "loocv": n, "kfold": args.k * runs, "bootstrap": args.n_resamples}
+    return n_models * sum(per[m] for m in methods)
+
+
+def show_progress(option, fits, stream=None):
+    """``--progress`` as given; by default, a bar when ``stream`` (stderr) is a terminal and the run is long.
+
+    Examples
+    --------
+    >>> import io
+    >>> show_progress(None, 10_000, io.StringIO()), show_progress(True, 1), show_progress(False, 10_000)
+    (False, True, False)
+    """
+    import sys
+
+    if option is not None:
+        return option
+    stream = sys.stderr if stream is None else stream
+    return bool(getattr(stream, "isatty", lambda: False)()) and fits >= LONG_RUN_FITS
+
+
+def edge_notes(family, choices, names):
+    """A note for each method whose lowest estimate or one-SE choice is the first or last value of the grid.
+
+    There the grid may stop short of a better model: the note says which end and how to look past it.
+    """
+    values = list(family.values)
+    if len(values) < 3:
+        return []
+    ordered = sorted(values)
+    ends = {ordered[0]: "smallest", ordered[-1]: "largest"}
+    notes = []
+    for key, choice in choices.items():
+        if choice is None:
+            continue
+        for what, value in (("lowest estimate", choice.best_value), ("one-SE choice", choice.value)):
+            if value in ends:
+                notes.append(
+                    f"{names[key]}: the {what} is at the edge of the grid ({family.label(value)}, the {ends[value]} "
+                    f"tried); a better model may lie beyond it: extend the range in --model"
+                )
+                break
+    return notes
+
+
+def zero_se_notes(results, family, names):
+    """A note for every estimate whose standard error is exactly zero: every split scored the same."""
+    notes = []
+    for key, res in results.items():
+        # "exactly": equal split scores, up to the rounding of their mean (1e-12)
+        zero = [family.label(v) for v, r in zip(family.values, res) if abs(r.standard_error) <= 1e-12]
+        if zero:
+            which = f" ({', '.join(zero[:5])}{', ...' if len(zero) > 5 else ''})" if family.kind.param else ""
+            notes.append(
+                f"{names[key]}{which}: the standard error is exactly 0 because every split scored the same, so the "
+                "interval is one point; that says the splits agree, "
+                "not that the estimate is certain"
+            )
+    return notes
+
+
 def _with_imputer(family, strategy):
     """The family with scikit-learn's SimpleImputer as the first step of every model.
 
@@ -283,7 +350,8 @@ def run_evaluate(args, warn):
         raise UsageError(f"--k {args.k} is out of range: k-fold needs between 2 and {n} folds (the rows of the data).")
     X, y = table[list(args.features)], table[args.target]
     runs = args.kfold_runs or (9 if bundled else 1)
-    common = dict(scoring=scoring, refit=False, n_jobs=args.n_jobs, progress=args.progress)
+    progress = show_progress(args.progress, _count_fits(args, methods, n, len(family.values), runs))
+    common = dict(scoring=scoring, refit=False, n_jobs=args.n_jobs, progress=progress)
     notes = []
     results, choices = {}, {}
     for key in methods:
@@ -297,6 +365,8 @@ def run_evaluate(args, warn):
             choices[key] = select_one_standard_error(results[key], values=list(family.values), simpler=family.kind.simpler)
         else:
             choices[key] = None
+    notes += edge_notes(family, choices, {k: EVAL_METHODS[k].title(args).split(":")[0] for k in choices})
+    notes += zero_se_notes(results, family, {k: EVAL_METHODS[k].title(args).split(":")[0] for k in results})
     extra = []
     if "kfold" in methods and runs > 1:
         seeds = np.random.default_rng(args.seed).integers(0, 2**31 - 1, size=runs - 1)

@@ -98,7 +98,9 @@ def _common(p):
     p.add_argument("--report", metavar="DIR", help="also write DIR/index.html: tables and figures in one self-contained page")
     p.add_argument("--overwrite", action="store_true",
                    help="let --report replace the report files in a directory that is not empty")
-    p.add_argument("--progress", action="store_true", help="show progress bars on stderr")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bars on stderr (default: shown when stderr is a terminal and the run "
+                   "needs many fits; --no-progress never)")
     p.add_argument("--debug", action="store_true", help="on failure, show the Python traceback too")
     p.add_argument("--sep", metavar="SEP", default=None, type=_separator,
                    help="the CSV's column separator, e.g. ';' or tab (default: sniffed from the file: , ; tab or |)")
