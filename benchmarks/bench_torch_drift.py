@@ -52,7 +52,7 @@ def main(argv=None):
         "",
         (f"CPU, torch {torch.__version__}; K = 5 blocked folds of pydoc_data.topics, {args.chars:,} characters; "
          f"GRU hidden {args.hidden}, embedding 32, bptt 64, batch 32, Adam lr 3e-3, clip 1.0; "
-         f"{args.epochs} epochs (about {steps} optimizer steps per fold)."),
+         f"{args.epochs} epochs ({steps} optimizer steps per fold: epochs x chunks)."),
         "",
         "| epoch | max abs diff of the folds' mean training loss (nats) |",
         "|---|---|",
