@@ -17,11 +17,11 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-import torch  # noqa: E402
-from sklearn.base import clone  # noqa: E402
+import torch
+from sklearn.base import clone
 
-from resample.splitters import BlockedKFold  # noqa: E402
-from resample_torch import CharRNNLanguageModel, text_blocks  # noqa: E402
+from resample.splitters import BlockedKFold
+from resample_torch import CharRNNLanguageModel, text_blocks
 
 
 def main(argv=None):

@@ -35,7 +35,12 @@ import torch
 
 from resample import KFoldCV
 from resample.splitters import BlockedKFold
-from resample_torch import CharRNNLanguageModel, cv_perplexity_interval, learning_curves, text_blocks
+from resample_torch import (
+    CharRNNLanguageModel,
+    cv_perplexity_interval,
+    learning_curves,
+    text_blocks,
+)
 
 
 def stdlib_sources(n_chars, max_file=30_000):
