@@ -252,12 +252,14 @@ def test_command_line_refuses_bad_input_with_status_2(argv, word, capsys):
     assert word in capsys.readouterr().err
 
 
-torch = pytest.importorskip("torch")
+# The torch tests below skip on their own without torch (pytest.importorskip inside
+# each), so the core and command-line tests above still run on a machine without it.
 
 
 @SETTINGS
 @given(case=corrupted(), name=st.sampled_from(["TorchClassifier", "TorchRegressor"]))
 def test_torch_estimators_refuse_bad_input_before_training(case, name, monkeypatch):
+    pytest.importorskip("torch")
     import resample_torch
     from resample_torch.tabular import estimators as _estimators
 
@@ -281,20 +283,21 @@ def test_torch_estimators_refuse_bad_input_before_training(case, name, monkeypat
 @pytest.mark.parametrize(
     "make, word",
     [
-        (lambda rt: rt.text_blocks("", block_len=8), "corpus"),
-        (lambda rt: rt.text_blocks("abc", block_len=0), "block_len"),
-        (lambda rt: rt.CharRNNLanguageModel(bptt=0).fit(rt.text_blocks("abcdefgh" * 4, block_len=8)), "bptt"),
-        (lambda rt: rt.CharRNNLanguageModel(cell="transformer").fit(rt.text_blocks("abcdefgh" * 4, block_len=8)), "cell"),
-        (lambda rt: rt.CharRNNLanguageModel(device="tpu").fit(rt.text_blocks("abcdefgh" * 4, block_len=8)), "device"),
-        (lambda rt: rt.NGramLanguageModel(order=0).fit(rt.text_blocks("abcdefgh" * 4, block_len=8)), "order"),
-        (lambda rt: rt.FrozenFeatures(torch.nn.Linear(4, 2), layer="nope").fit(np.zeros((3, 4), np.float32)), "nope"),
-        (lambda rt: rt.FineTuneClassifier(torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 2)),
+        (lambda rt, torch: rt.text_blocks("", block_len=8), "corpus"),
+        (lambda rt, torch: rt.text_blocks("abc", block_len=0), "block_len"),
+        (lambda rt, torch: rt.CharRNNLanguageModel(bptt=0).fit(rt.text_blocks("abcdefgh" * 4, block_len=8)), "bptt"),
+        (lambda rt, torch: rt.CharRNNLanguageModel(cell="transformer").fit(rt.text_blocks("abcdefgh" * 4, block_len=8)), "cell"),
+        (lambda rt, torch: rt.CharRNNLanguageModel(device="tpu").fit(rt.text_blocks("abcdefgh" * 4, block_len=8)), "device"),
+        (lambda rt, torch: rt.NGramLanguageModel(order=0).fit(rt.text_blocks("abcdefgh" * 4, block_len=8)), "order"),
+        (lambda rt, torch: rt.FrozenFeatures(torch.nn.Linear(4, 2), layer="nope").fit(np.zeros((3, 4), np.float32)), "nope"),
+        (lambda rt, torch: rt.FineTuneClassifier(torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 2)),
                                           max_epochs=1).fit(np.zeros((4, 2, 2), np.float32), np.zeros(4)), "class"),
     ],
 )
 def test_torch_text_and_transfer_entry_points_refuse_bad_input(make, word):
+    torch = pytest.importorskip("torch")
     import resample_torch as rt
 
     with pytest.raises((ValueError, TypeError)) as info:
-        make(rt)
+        make(rt, torch)
     _check(info, (word,))
