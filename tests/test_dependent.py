@@ -207,3 +207,23 @@ def test_language_model_perplexity_uses_core_blocks():
     # AR(1) with phi = 0.9: the long-run SE is sqrt((1 + phi) / (1 - phi)) = 4.4 times the
     # i.i.d. one; the block bootstrap recovers much of it (a factor 2 is far inside)
     assert runs.standard_error > 2 * iid.standard_error
+
+
+def test_bootstrap_cv_strata_keep_class_counts():
+    from sklearn.datasets import load_iris
+    from sklearn.neighbors import KNeighborsClassifier
+
+    from resample import BootstrapCV
+
+    X, y = load_iris(return_X_y=True)
+    X, y = X[:110], y[:110]  # 50, 50, 10: unbalanced
+    cv = BootstrapCV(KNeighborsClassifier(3), n_resamples=30, scoring="accuracy", random_state=0)
+    cv.fit(X, y, strata=y)
+    for i in range(len(cv.result_.splits)):
+        train, _ = cv.result_.splits[i]
+        np.testing.assert_array_equal(np.bincount(y[train]), [50, 50, 10])
+    assert 0.8 < cv.estimate_ <= 1
+    same = BootstrapCV(KNeighborsClassifier(3), n_resamples=30, scoring="accuracy", random_state=0).fit(X, y, strata=y)
+    assert same.estimate_ == cv.estimate_
+    with pytest.raises(ValueError, match="one label per row"):
+        cv.fit(X, y, strata=y[:5])

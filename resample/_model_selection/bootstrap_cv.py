@@ -14,12 +14,13 @@ from sklearn.base import clone
 
 from resample._model_selection.base import BaseCV
 from resample._model_selection.engine import as_index
+from resample._bootstrapping.schemes import Strata
 from resample._model_selection.params_doc import SHARED_PARAMETERS_DOC
 from resample._model_selection.results import normal_interval
 from resample._model_selection.scoring import pointwise_metric, score_split
-from resample._utils.checks import MAX_RESAMPLES, check_estimator, check_scoring
+from resample._utils.checks import MAX_RESAMPLES, check_estimator, check_scoring, num_samples
 from resample._utils.notes import Note, NoteKind
-from resample._utils.random import int_seed
+from resample._utils.random import as_generator, int_seed
 from resample._utils.sklearn_compat import Interval, StrOptions
 from resample.splitters import BootstrapSplit
 
@@ -167,7 +168,7 @@ class BootstrapCV(BaseCV):
         self.progress = progress
         self.memory = memory
 
-    def fit(self, X, y=None, groups=None, **fit_params):
+    def fit(self, X, y=None, groups=None, strata=None, **fit_params):
         """Fit on every bootstrap sample, score out of bag, and combine (see class notes).
 
         Parameters
@@ -175,6 +176,9 @@ class BootstrapCV(BaseCV):
         X : array-like of shape (n_samples, ...)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         groups : ignored
+        strata : array-like of shape (n_samples,) or None, default=None
+            Draw every bootstrap sample within strata, keeping their sizes (e.g.
+            ``strata=y``: every training set has the class counts of the data).
         **fit_params : passed to every fit
 
         Returns
@@ -189,6 +193,15 @@ class BootstrapCV(BaseCV):
                 "compare predictions with targets."
             )
         self._loss_name(check_scoring(self.estimator, self.scoring))  # fails before any fit
+        self._strata = None
+        if strata is not None:
+            labels = np.asarray(strata)
+            n = num_samples(X)
+            if labels.ndim != 1 or len(labels) != n:
+                raise ValueError(f"strata must hold one label per row of X: shape ({n},); got shape {labels.shape}.")
+            self._strata = Strata(labels)
+            if self._strata.sizes.max() < 2:
+                raise ValueError("strata has one row per stratum, so no bootstrap sample leaves a row out of bag.")
         return super().fit(X, y, groups, **fit_params)
 
     def _loss_name(self, scorer):
@@ -208,6 +221,10 @@ class BootstrapCV(BaseCV):
         return name
 
     def _make_splits(self, X, y, groups, n, rng):
+        if getattr(self, "_strata", None) is not None:
+            return _stratified_splits(self._strata, self.n_resamples, as_generator(int_seed(rng))), np.zeros(
+                self.n_resamples, dtype=int
+            )
         splitter = BootstrapSplit(self.n_resamples, random_state=int_seed(rng))
         pairs = [(as_index(tr), as_index(te)) for tr, te in splitter.split(X)]
         return pairs, np.zeros(len(pairs), dtype=int)
@@ -250,6 +267,18 @@ class BootstrapCV(BaseCV):
         if self.refit:
             return self.estimator_.steps[-1][1] if run.prefix else self.estimator_
         return clone(run.rest).fit(run.Xt, run.y, **run.fit_params)
+
+
+def _stratified_splits(strata, n_resamples, generator):
+    """Bootstrap samples drawn within strata, and their out-of-bag rows (redrawn if none)."""
+    pairs = []
+    while len(pairs) < n_resamples:
+        train = strata.rows(generator, 1, np.int64)[0]
+        in_bag = np.zeros(strata.n, dtype=bool)
+        in_bag[train] = True
+        if not in_bag.all():
+            pairs.append((train, np.flatnonzero(~in_bag)))
+    return pairs
 
 
 def _leave_one_out_bootstrap(result, to_loss):
