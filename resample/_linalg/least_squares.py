@@ -125,6 +125,15 @@ class LeastSquaresCV:
         self._qty = self.Q.T @ self.y
         self.fitted = self.Q @ self._qty
         self.residuals = self.y - self.fitted
+        #: False where the arithmetic overflowed or produced NaN (a column of 1e200 has an
+        #: infinite norm, and scaling by it silently zeroes the column): the closed form is
+        #: then not supported by its own numbers, and callers refit instead.
+        self.finite = bool(
+            np.isfinite(self._scale).all()
+            and np.isfinite(self.Q).all()
+            and np.isfinite(self.fitted).all()
+            and np.isfinite(self.residuals).all()
+        )
 
     @staticmethod
     def _design(X, plan):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from sklearn.base import clone, is_classifier
 
+from resample._linalg.fold_condition import disagreeing_splits
 from resample._linalg.least_squares import LeastSquaresCV, shortcut_plan
 from resample._model_selection.engine import run_splits, score_fitted
 from resample._model_selection.records import (
@@ -74,6 +75,7 @@ def compute_held_out(estimator, X, y, splits, scorer, fit_params, options):
     -------
     ClosedFormRecord, BatchedRecord or RefitRecord
     """
+    declined = ()
     if options.shortcut is not False:
         plan = shortcut_plan(estimator, scorer, X, y, fit_params)
         if isinstance(plan, str):
@@ -81,21 +83,25 @@ def compute_held_out(estimator, X, y, splits, scorer, fit_params, options):
                 raise ValueError(f"shortcut=True, but the closed form cannot be used: {plan}.")
         else:
             record = _closed_form(estimator, plan, X, y, splits, options)
-            if record is not None:
+            if isinstance(record, str):  # the arithmetic does not support the closed form
+                if options.shortcut is True:
+                    raise ValueError(f"shortcut=True, but {record}; pass shortcut='auto' to refit.")
+                declined = (Note(NoteKind.SHORTCUT_DECLINED, f"{record}: refitted {type(estimator).__name__} instead"),)
+            elif record is not None:
                 return record
-            if options.shortcut is True:
+            elif options.shortcut is True:
                 raise ValueError(
                     "shortcut=True, but the closed form is singular on some split (a training set "
                     "loses a direction of the full design); pass shortcut='auto' to refit there."
                 )
     labels = _predicts_labels(estimator, scorer)
-    notes = ()
+    notes = declined
     if options.batch_folds is not False and supports_fit_folds(estimator):
         record = _batched(estimator, X, y, splits, scorer, options, labels)
         if record is not None:
             return record
         reason = fit_folds_reason(estimator)
-        notes = (Note(NoteKind.BATCH_DECLINED,
+        notes += (Note(NoteKind.BATCH_DECLINED,
                       f"{type(estimator).__name__} declined to fit the folds together; fitted one by one"
                       + (f" ({reason})" if reason else "")),)
     outcomes = run_splits(
@@ -125,8 +131,12 @@ def _batched(estimator, X, y, splits, scorer, options, labels):
 
 
 def _closed_form(estimator, plan, X, y, splits, options):
-    """Exact held-out residuals of a least-squares fit, or None where a training set is singular."""
-    ls = LeastSquaresCV(X, y, plan)
+    """Exact held-out residuals of a least-squares fit; None where a training set is singular, and
+    a string saying why where the arithmetic overflowed (never a finite number it did not support)."""
+    with np.errstate(over="ignore", invalid="ignore"):  # detected below, from the numbers themselves
+        ls = LeastSquaresCV(X, y, plan)
+    if not ls.finite:
+        return _OVERFLOW.format(where="the scaled design or its fit")
     if len(splits.test_index) == len(splits) == ls.n and splits.is_partition_complement:
         loo = ls.loo_residuals()  # leave-one-out: the leverages alone
         parts = None if loo is None else [loo[splits.test_index]]
@@ -138,6 +148,8 @@ def _closed_form(estimator, plan, X, y, splits, options):
             parts = [ls.refit_residuals(splits[i][0], t) for i, t in enumerate(tests)]
     if parts is None or any(r is None for r in parts):
         return None
+    if not all(np.isfinite(r).all() for r in parts):
+        return _OVERFLOW.format(where="the held-out residuals")
     # The estimator's own fit on all data: needed for estimator_, and to see whether
     # its solver agrees with exact least squares on this design.
     check = options.check_agreement and _needs_agreement_check(estimator, plan, ls)
@@ -148,9 +160,18 @@ def _closed_form(estimator, plan, X, y, splits, options):
         full = clone(estimator).fit(X, y)
     gap = ls.agreement(full.predict(X)) if check else 0.0
     notes = () if gap <= AGREEMENT_TOL else (_disagreement(plan, ls, gap),)
+    if options.check_agreement:
+        notes += _fold_check(estimator, plan, ls, X, splits)
     residuals = np.concatenate(parts)  # aligned with splits.test_index
     y_test = np.asarray(y, dtype=float)[splits.test_index]
     return ClosedFormRecord(splits, residuals, y_test, ls, full, notes)
+
+
+#: why the closed form declined when its arithmetic overflowed
+_OVERFLOW = (
+    "the closed form overflowed or produced NaN in {where} (values too large for float64 "
+    "arithmetic), so it has no number to report"
+)
 
 
 def _disagreement(plan, ls, gap):
@@ -166,6 +187,63 @@ def _disagreement(plan, ls, gap):
     # stacklevel: _disagreement, _closed_form, compute_held_out, BaseCV.fit, the caller
     warnings.warn(ShortcutWarning(str(note), kind=note.kind), stacklevel=5)
     return note
+
+
+def _fold_check(estimator, plan, ls, X, splits):
+    """Notes (and ShortcutWarnings) for the training sets whose own fit may differ from exact least squares.
+
+    LinearRegression: the condition number of each training design against its cutoff
+    (:mod:`resample._linalg.fold_condition`). Ridge never cuts, but its direct solver
+    works on the unscaled ``X_c'X_c + alpha I`` (or ``X_c X_c' + alpha I`` on training
+    sets with fewer rows than features), whose rounding error reaches ``eps`` times
+    its condition number; on any training set that is at most
+    ``(trace(X_c'X_c) + alpha) / alpha`` (the training Gram matrix is dominated by the
+    full one), and every training set is named once that bound reaches 1e10.
+    """
+    if plan.model == "LinearRegression":
+        cutoff = _cutoff(estimator, ls)
+        folds, conditions = disagreeing_splits(ls, splits, cutoff)
+        return (_fold_disagreement(plan, folds, conditions, len(splits), cutoff=cutoff),) if len(folds) else ()
+    bound = _ridge_condition_bound(ls)
+    if estimator.get_params()["solver"] not in _DIRECT or bound < 1e10:
+        return ()  # iterative solvers: the all-data comparison decides
+    folds = np.arange(len(splits))
+    return (_fold_disagreement(plan, folds, np.full(len(folds), bound), len(splits)),)
+
+
+def _ridge_condition_bound(ls):
+    """``(trace(X_c'X_c) + alpha) / alpha``: a bound on the condition number of Ridge's own
+    (unscaled) system on any training set, O(p) from the column scales."""
+    scale = ls._scale[1:] if ls.plan.fit_intercept else ls._scale
+    alpha = ls.plan.alpha
+    return float((np.sum(scale**2) + alpha) / alpha) if alpha > 0 else np.inf
+
+
+def _fold_disagreement(plan, folds, conditions, n_splits, cutoff=None):
+    """The note (and ShortcutWarning) naming the splits whose own fit may differ from exact least squares."""
+    shown = ", ".join(f"{i} ({c:.2g})" for i, c in zip(folds[:10], conditions[:10]))
+    more = f" and {len(folds) - 10} more" if len(folds) > 10 else ""
+    why = (
+        f"may cut singular values below its cutoff {cutoff:.2g} of the largest"
+        if cutoff is not None
+        else "solves an unscaled system whose condition number may reach the bound shown"
+    )
+    note = Note(
+        NoteKind.SHORTCUT_DISAGREES,
+        f"The closed form reports exact least squares, but on {len(folds)} of {n_splits} training sets "
+        f"{plan.model} {why}: splits "
+        f"{shown}{more} (split (condition number of its centred training design)), where refits of "
+        f"{plan.model} there would give other numbers. Pass shortcut=False to cross-validate the "
+        "estimator's own refits, or use a better-conditioned design (orthogonal polynomials, StandardScaler).",
+    )
+    warnings.warn(ShortcutWarning(str(note), kind=note.kind), stacklevel=5)
+    return note
+
+
+def _cutoff(estimator, ls):
+    """LinearRegression's relative singular-value cutoff: ``tol`` (scikit-learn >= 1.9), else ``eps * max(n, p)``."""
+    tol = estimator.get_params().get("tol")
+    return tol if tol is not None else np.finfo(float).eps * max(ls.Z.shape)
 
 
 def _needs_agreement_check(estimator, plan, ls):

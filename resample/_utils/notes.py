@@ -24,6 +24,8 @@ class NoteKind(enum.Enum):
     BATCH_DECLINED = "batch_declined"
     #: the exact closed form and the estimator's own fit on all data disagree
     SHORTCUT_DISAGREES = "shortcut_disagrees"
+    #: the closed form declined (its arithmetic overflowed) and the estimator was refit
+    SHORTCUT_DECLINED = "shortcut_declined"
     #: some splits or resamples failed and were left out
     FAILED_SPLITS = "failed_splits"
     #: how the estimate was pooled when the usual rule does not apply
