@@ -279,7 +279,9 @@ def _check_layout(fig):
 def test_report_figures_fit_on_wide_data(tmp_path, model, methods):
     import matplotlib.pyplot as plt
 
-    from resample.cli.evaluate import _figures, _headline, run_evaluate
+    from resample.cli.evaluate import run_evaluate
+    from resample.cli.evaluate_figures import figures as _figures
+    from resample.cli.evaluate_text import headline as _headline
 
     rng = np.random.default_rng(3)
     wide = pd.DataFrame(rng.normal(size=(80, 12)), columns=[f"a long feature name {i}" for i in range(12)])

@@ -1,7 +1,6 @@
 """``resample bootstrap``: a column statistic's standard error, bias and intervals by every method."""
 
 import inspect
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -183,7 +182,7 @@ def _range_text(o):
 
 def format_bootstrap(o):
     """The printed report of ``resample bootstrap``."""
-    from resample.cli.evaluate import _text_table
+    from resample.cli.evaluate_text import text_table
 
     paired = " (rows resampled together)" if len(o.columns) > 1 else ""
     lines = [
@@ -192,7 +191,7 @@ def format_bootstrap(o):
         _summary(o),
         *([_range_text(o)] if o.bounds else []),
         "",
-        _text_table(["method", f"{o.confidence:.0%} interval"], _rows(o)),
+        text_table(["method", f"{o.confidence:.0%} interval"], _rows(o)),
     ]
     if o.bundled and o.statistic.name == "alpha":
         lines += ["", "ISLR section 5.3.4: alpha = 0.5758, bootstrap standard error 0.0897 (1,000 resamples in R)"]
