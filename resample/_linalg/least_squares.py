@@ -84,6 +84,12 @@ def shortcut_plan(estimator, scorer, X, y, fit_params):
     return _Plan(bool(params["fit_intercept"]), alpha, type(estimator).__name__)
 
 
+def _column_norms(A):
+    """Euclidean norm of each column: einsum's one pass is ~5x faster than
+    ``np.linalg.norm(A, axis=0)`` on a tall row-major array (its squared temporary)."""
+    return np.sqrt(np.einsum("ij,ij->j", A, A))
+
+
 def _cholesky(G):
     """Lower Cholesky factor of ``G``, or None where it is not positive definite."""
     try:
@@ -143,7 +149,7 @@ class LeastSquaresCV:
             Z[:, 0] = 1 / np.sqrt(n)
             mean = X.mean(axis=0)
             np.subtract(X, mean, out=Z[:, 1:])
-            scale = np.linalg.norm(Z[:, 1:], axis=0)
+            scale = _column_norms(Z[:, 1:])
             # constant columns (centred norm at rounding level) are absorbed by the intercept
             varying = scale > 64 * np.finfo(float).eps * np.sqrt(n) * np.maximum(np.abs(mean), np.finfo(float).tiny)
             if not varying.all():
@@ -154,7 +160,7 @@ class LeastSquaresCV:
             scale = np.r_[np.sqrt(n), scale]  # of every column of Z, the intercept's included
             return Z, penalty, scale, np.flatnonzero(varying), mean
         else:
-            scale = np.linalg.norm(X, axis=0)
+            scale = _column_norms(X)
             keep = scale > 0  # an all-zero column contributes nothing
             if plan.alpha == 0:  # duplicates of one constant column add no direction
                 const = np.flatnonzero(keep & (np.ptp(X, axis=0) == 0))
