@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from resample._bootstrapping.scaled import scaled_std
 from resample._utils.random import BLOCK_SIZE, spawn
 
 __all__ = ["Moments", "counts", "draw"]
@@ -119,4 +120,4 @@ def _inner_standard_errors(stat, rows, inner, n_inner, chunk, lengths, dtype):
         drawn = _inner_rows([r[g : g + group] for r in rows], inner, n_inner, lengths, dtype)
         values = stat([np.concatenate([d[j] for d in drawn]) for j in range(len(lengths))])  # (*S, g * n_inner)
         values = values.reshape(*values.shape[:-1], -1, n_inner)
-        yield np.std(values, axis=-1, ddof=1)
+        yield scaled_std(values, axis=-1, ddof=1)  # squares of values near 1e-300 underflow

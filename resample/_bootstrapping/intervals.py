@@ -17,6 +17,7 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from resample._bootstrapping.jackknife import influence_values, leave_one_out_values
+from resample._bootstrapping.scaled import scaled_influence
 from resample.exceptions import DegenerateWarning
 
 __all__ = ["METHODS", "Draws", "bca_extension", "acceleration_from_influence"]
@@ -133,6 +134,7 @@ def acceleration_from_influence(influences, lengths):
     eq. 14.15 for one sample, summed over independent samples as DiCiccio & Efron
     (1996, section 3) and SciPy do. Zero when every influence value is zero.
     """
+    influences = scaled_influence(influences)  # a is scale-free; cubes of tiny values underflow
     num = sum((u**3).sum(axis=-1) / n**3 for u, n in zip(influences, lengths))
     den = sum((u**2).sum(axis=-1) / n**2 for u, n in zip(influences, lengths))
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -7,6 +7,7 @@ import numpy as np
 
 from resample._bootstrapping.intervals import METHODS, Draws
 from resample._bootstrapping.jackknife import _fmt, _scalar, values_frame
+from resample._bootstrapping.scaled import scaled_std
 from resample._model_selection.results import ConfidenceInterval
 from resample.exceptions import DegenerateWarning, ResampleWarning
 
@@ -156,10 +157,10 @@ def summarize(
         warnings.warn(message, ResampleWarning, stacklevel=3)
         notes.append(message)
     clean = np.where(finite, distribution, np.nan) if n_nonfinite else distribution
-    std, mean = (np.nanstd, np.nanmean) if n_nonfinite else (np.std, np.mean)
+    mean = np.nanmean if n_nonfinite else np.mean
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN, reported above
-        se = std(clean, axis=-1, ddof=1)
+        se = scaled_std(clean, axis=-1, ddof=1, nan=bool(n_nonfinite))
         bias = mean(clean, axis=-1) - estimate
     draws = Draws(estimate=estimate, distribution=clean, standard_error=se, bias=bias)
     if extend is not None:
