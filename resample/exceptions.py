@@ -1,13 +1,16 @@
 """Warnings, errors and notes of ``resample``.
 
-Every warning of the package carries a machine-readable ``kind`` (a
+A parameter that breaks its rule raises :class:`ParameterError` (a ValueError and a
+TypeError, scikit-learn's ``InvalidParameterError``), with a message that names the
+parameter, the value and what is allowed. Every warning of the package carries a machine-readable ``kind`` (a
 :class:`NoteKind`, or None), as the ``notes`` of its results do (each a
 :class:`Note`: a ``str`` with a ``kind``). Select them by kind, never by their wording.
 """
 
 from resample._utils.notes import Note, NoteKind
+from resample._utils.sklearn_compat import ParameterError
 
-__all__ = ["ResampleWarning", "ShortcutWarning", "FitFailedError", "DegenerateWarning", "CacheWarning", "Note", "NoteKind"]
+__all__ = ["ResampleWarning", "ShortcutWarning", "FitFailedError", "DegenerateWarning", "CacheWarning", "ParameterError", "Note", "NoteKind"]
 
 
 class ResampleWarning(UserWarning):

@@ -17,7 +17,7 @@ import copy
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from resample._utils.random import as_generator, int_seed
+from resample._protocol import as_generator, int_seed
 from resample_torch._checks import check_device
 
 __all__ = ["TorchEstimatorBase", "derive_seeds", "history_frame", "resolve_device", "seeded"]

@@ -2,14 +2,16 @@
 
 Every message names the parameter, the value received and what is allowed, and
 every check runs in ``fit`` (or ``fit_folds``) before any module is built. The
-generic checks (ints, ranges) are the core's own, from ``resample._utils.checks``.
+rules are written in scikit-learn's constraint vocabulary (``Interval``,
+``StrOptions``) and checked by the core's :func:`resample._protocol.validate_parameters`,
+so the same rule gives the same message here as in the core; only what no such
+rule says (devices, module factories, alphabets) is checked by hand.
 """
 
 import numbers
 
-import numpy as np
-
-from resample._utils.checks import _short, check_int
+from resample._protocol import Interval, StrOptions, check_int, validate_parameters
+from resample._protocol import short_repr as _short
 
 __all__ = [
     "check_int",
@@ -27,66 +29,52 @@ __all__ = [
     "check_text",
 ]
 
+POSITIVE = Interval(numbers.Real, 0, None, closed="neither")
+NONNEGATIVE = Interval(numbers.Real, 0, None, closed="left")
+PROBABILITY_BELOW_ONE = Interval(numbers.Real, 0, 1, closed="left")
+FRACTION = Interval(numbers.Real, 0, 1, closed="neither")
+
+
+def _check(name, value, rules):
+    validate_parameters({name: rules}, {name: value})
+    return value
+
 
 def check_positive_float(value, name, *, allow_none=False):
     """A finite float > 0 (or None when allowed)."""
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        extra = " or None" if allow_none else ""
-        raise TypeError(f"{name} must be a positive float{extra}; got {_short(value)} of type {type(value).__name__}.")
-    if not 0 < value < float("inf"):
-        raise ValueError(f"{name}={value!r} is out of range: it must be a finite number > 0.")
-    return float(value)
+    return float(_check(name, value, [POSITIVE] + ([None] if allow_none else [])))
 
 
 def check_nonnegative_float(value, name):
     """A finite float >= 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a float >= 0; got {_short(value)} of type {type(value).__name__}.")
-    if not 0 <= value < float("inf"):
-        raise ValueError(f"{name}={value!r} is out of range: it must be a finite float >= 0.")
-    return float(value)
+    return float(_check(name, value, [NONNEGATIVE]))
 
 
 def check_dropout(value, name="dropout"):
-    """A probability in [0, 1)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a float in [0, 1); got {_short(value)} of type {type(value).__name__}.")
-    if not 0 <= value < 1:
-        raise ValueError(f"{name}={value!r} is out of range: it must be in [0, 1) (0 turns dropout off).")
-    return float(value)
+    """A probability in [0, 1) (0 turns dropout off)."""
+    return float(_check(name, value, [PROBABILITY_BELOW_ONE]))
 
 
 def check_bool(value, name):
     """True or False (numpy booleans too)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {_short(value)} of type {type(value).__name__}.")
-    return bool(value)
+    return bool(_check(name, value, ["boolean"]))
 
 
 def check_fraction(value, name):
     """A float strictly between 0 and 1."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a float strictly between 0 and 1; got {_short(value)} of type {type(value).__name__}.")
-    if not 0 < value < 1:
-        raise ValueError(f"{name}={value!r} is out of range: it must be strictly between 0 and 1 (e.g. 0.1).")
-    return float(value)
+    return float(_check(name, value, [FRACTION]))
 
 
 def check_choice(value, name, allowed):
     """One of the names in ``allowed`` (a dict or a sequence)."""
-    if not isinstance(value, str) or value not in allowed:
-        names = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"{name}={_short(value)} is not supported; allowed: {names}.")
-    return value
+    return _check(name, value, [StrOptions(set(allowed))])
 
 
 def check_batch_folds(value, name="batch_folds"):
     """``"auto"``, True or False."""
-    if not (isinstance(value, bool) or (isinstance(value, str) and value == "auto")):
-        raise ValueError(f"{name}={_short(value)} is not supported; allowed: 'auto', True, False.")
-    return value
+    return _check(name, value, [StrOptions({"auto"}), "boolean"])
 
 
 def check_device(device, name="device"):

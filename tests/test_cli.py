@@ -241,9 +241,9 @@ def test_usage_errors(capsys, tmp_path, csv, argv, message):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["evaluate", "--k", "0"], "argument --k: value=0 is out of range: it must be at least 1"),
-        (["evaluate", "--confidence", "1.5"], "must be strictly between 0 and 1"),
-        (["evaluate", "--seed", "-3"], "seeds are non-negative"),
+        (["evaluate", "--k", "0"], "argument --k: value=0 is out of range: it must be an int in the range [1, inf)"),
+        (["evaluate", "--confidence", "1.5"], "value=1.5 is out of range: it must be a float in the range (0.0, 1.0)"),
+        (["evaluate", "--seed", "-3"], "argument --seed: value=-3 is out of range: it must be an int in the range [0, inf)"),
         (["evaluate", "--method", "jackknife"], "argument --method: invalid choice: 'jackknife'"),
         (["evaluate", "--n-jobs", "two"], "argument --n-jobs: 'two' is not an integer"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),

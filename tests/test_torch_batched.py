@@ -19,7 +19,7 @@ from sklearn.base import clone
 from resample import KFoldCV
 from resample.splitters import BlockedKFold
 from resample_torch import CharRNNLanguageModel, text_blocks
-from resample_torch.lm.model import make_layout
+from resample_torch.lm.training import make_layout
 from resample_torch.lm.text import contiguous_runs
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
@@ -135,7 +135,7 @@ def test_stacked_cells_match_torch_modules(cell):
     """K stacked cells (batched matmuls, autograd) equal K separate nn.GRU/LSTM/RNN, outputs and
     gradients, in float64, with state resets at different streams of different models."""
     from resample_torch.lm.batched import _stacked_layer
-    from resample_torch.lm.model import CELLS, _run_layer
+    from resample_torch.lm.network import CELLS, _run_layer
 
     gen = torch.Generator().manual_seed(0)
     K, T, B, n_in, H = 3, 7, 4, 5, 6

@@ -204,7 +204,7 @@ def test_optimizer_nested_params_reach_the_optimizer():
 @pytest.mark.parametrize(
     "params, error, match",
     [
-        ({"validation_fraction": 1.0}, ValueError, r"validation_fraction=1.0 is out of range: it must be strictly between 0 and 1"),
+        ({"validation_fraction": 1.0}, ValueError, r"validation_fraction=1.0 is out of range: it must be a float in the range \(0.0, 1.0\)"),
         ({"early_stopping": "yes"}, TypeError, r"early_stopping must be True or False; got 'yes'"),
         ({"n_iter_no_change": 0}, ValueError, r"n_iter_no_change=0 is out of range"),
         ({"tol": -1.0}, ValueError, r"tol=-1.0 is out of range"),

@@ -66,7 +66,7 @@ def test_frozen_features_errors(make, match):
         ({"head_layer": "classifier"}, (X, Y), r"'classifier' is not a layer.*'conv', 'bn', 'pool', 'fc'"),
         ({"lr_backbone": 0.0}, (X, Y), "lr_backbone=0.0 is out of range"),
         ({"freeze_epochs": 6, "max_epochs": 5}, (X, Y), "freeze_epochs=6 is larger than max_epochs=5"),
-        ({"batchnorm": "sync"}, (X, Y), "batchnorm='sync' is not supported; allowed: 'frozen', 'train'"),
+        ({"batchnorm": "sync"}, (X, Y), "batchnorm='sync' is not allowed: it must be one of 'frozen', 'train'"),
         ({"weight_decay": -1.0}, (X, Y), "weight_decay=-1.0"),
     ],
 )

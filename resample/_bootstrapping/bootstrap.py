@@ -39,6 +39,7 @@ from resample._utils.checks import (
     check_samples,
     check_vectorized,
 )
+from resample._utils.notes import Note, NoteKind
 from resample._utils.random import as_generator
 
 __all__ = ["bootstrap", "BootstrapResult"]
@@ -269,7 +270,7 @@ def bootstrap(
             t = (draws.distribution - draws.estimate[..., None]) / resample_ses
         source = "se_function." if se_stat is not None else f"an inner bootstrap of {n_inner}."
         draws = replace(draws, studentized=np.where(np.isfinite(t), t, np.nan), estimate_standard_error=se_hat)
-        return draws, ["studentized: per-resample standard errors from " + source]
+        return draws, [Note(NoteKind.METHOD, "studentized: per-resample standard errors from " + source)]
 
     result = summarize(
         stat.value,

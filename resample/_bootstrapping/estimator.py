@@ -20,19 +20,31 @@ import numbers
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_regressor
-from sklearn.linear_model import LinearRegression, Ridge
-from sklearn.pipeline import Pipeline
-from sklearn.utils import _safe_indexing, indexable
+from sklearn.utils import indexable
 from sklearn.utils.validation import check_is_fitted
 
-from resample._bootstrapping.draws import counts
 from resample._bootstrapping.intervals import (
     _quantiles,
     acceleration_from_influence,
     bca_extension,
 )
 from resample._bootstrapping.jackknife import _leave_one_out_rows, influence_values
+from resample._bootstrapping.linear_resamples import (
+    MAX_CONDITION,
+    LinearResamples,
+    as_attributes,
+    least_squares_penalty,
+    solve_blocks,
+)
+from resample._bootstrapping.refits import (
+    attribute_names,
+    fit_block,
+    fit_drawn_block,
+    fitted_attribute,
+    indexed_block,
+)
 from resample._bootstrapping.result import summarize
+from resample._bootstrapping.row_samplers import WILD_WEIGHTS, StrataRows, WildRows, draw_rows
 from resample._bootstrapping.schemes import Strata
 from resample._model_selection.results import ConfidenceInterval
 from resample._model_selection.stateless import split_stateless_prefix
@@ -43,15 +55,16 @@ from resample._utils.checks import (
     check_estimator,
     check_option,
 )
-from resample._utils.progress import check_progress, parallel_with_progress
+from resample._utils.notes import Note, NoteKind
+from resample._utils.progress import parallel_with_progress, require_tqdm
 from resample._utils.random import BLOCK_SIZE, as_generator, int_seed, spawn
 from resample._utils.sklearn_compat import (
     HasMethods,
     Interval,
+    ParameterValidationMixin,
     StrOptions,
     delegated_tags,
 )
-from resample.exceptions import FitFailedError
 
 __all__ = ["BootstrapEstimator"]
 
@@ -59,204 +72,7 @@ __all__ = ["BootstrapEstimator"]
 #: standard error within every resample).
 ATTRIBUTE_METHODS = ("percentile", "basic", "normal", "bca")
 
-#: Largest condition number of the (centred, intercept-augmented) design for which
-#: the normal equations of the batched path are trusted; beyond it, refits.
-MAX_CONDITION = 1e7
-
-
-def _least_squares_penalty(estimator):
-    """The ridge penalty of a plain least-squares model (0 for OLS), else None."""
-    if type(estimator) is LinearRegression and not estimator.positive:
-        return 0.0
-    if type(estimator) is Ridge and not estimator.positive and isinstance(estimator.alpha, numbers.Real):
-        return float(estimator.alpha)
-    return None
-
-
-class _LeastSquares:
-    """All resamples of a (ridge) least-squares fit, solved together.
-
-    Columns are centred at the full-data means (exact for a model with an
-    intercept) and scaled to unit root-mean-square, which keeps the normal
-    equations well conditioned (raw polynomial columns of horsepower differ by
-    four orders of magnitude); the ridge penalty is rescaled to match, so the
-    solution is unchanged. The intercept, unpenalised as in scikit-learn's ``Ridge``,
-    is the first unknown. Columns that are constant (with an intercept: the bias
-    column of ``PolynomialFeatures``) get coefficient 0, as the minimum-norm
-    solution of scikit-learn's solvers does.
-    """
-
-    def __init__(self, X, y, penalty, fit_intercept):
-        X = np.asarray(X, dtype=float)
-        y = np.asarray(y, dtype=float)
-        Y = y if y.ndim == 2 else y[:, None]  # (n, k)
-        self.fit_intercept = fit_intercept
-        self.n_features = X.shape[1]
-        self.x_mean = X.mean(axis=0) if fit_intercept else np.zeros(X.shape[1])
-        self.y_mean = Y.mean(axis=0) if fit_intercept else np.zeros(Y.shape[1])
-        Xc = X - self.x_mean
-        scale = np.sqrt((Xc**2).mean(axis=0))
-        self.keep = scale > 1e-12 * max(scale.max(), 1e-300)
-        self.scale = scale[self.keep]
-        Z = Xc[:, self.keep] / self.scale  # (n, p')
-        penalty = penalty / self.scale**2  # alpha |beta|^2 = alpha |beta_scaled / scale|^2
-        if fit_intercept:
-            Z = np.hstack([np.ones((len(X), 1)), Z])  # (n, q)
-            penalty = np.concatenate([[0.0], penalty])
-        q = Z.shape[1]
-        self.penalty = np.diag(penalty)
-        self.Z, self.Y = Z, Y - self.y_mean
-        self.outer = (Z[:, :, None] * Z[:, None, :]).reshape(len(Z), q * q)  # rows' z z', (n, q^2)
-        self.cross = (Z[:, :, None] * self.Y[:, None, :]).reshape(len(Z), -1)  # rows' z y', (n, q k)
-        self.condition = np.linalg.cond(Z.T @ Z + self.penalty)
-
-    def cases(self, counts):
-        """Coefficients for case resamples given as counts ``(m, n)``: ``(m, q, k)``."""
-        m, q = len(counts), self.Z.shape[1]
-        gram = (counts @ self.outer).reshape(m, q, q) + self.penalty
-        rhs = (counts @ self.cross).reshape(m, q, -1)
-        return _solve(gram, rhs)
-
-    def residuals(self, Ystar):
-        """Coefficients for responses ``(m, n, k)`` on the fixed design: ``(m, q, k)``."""
-        projection = np.linalg.solve(self.Z.T @ self.Z + self.penalty, self.Z.T)  # (q, n)
-        return np.einsum("qn,mnk->mqk", projection, Ystar - self.y_mean)
-
-    def leverages(self):
-        """``h_i = z_i' (Z'Z + P)^-1 z_i``, the diagonal of the hat matrix."""
-        a_inv_z = np.linalg.solve(self.Z.T @ self.Z + self.penalty, self.Z.T)  # (q, n)
-        return np.einsum("nq,qn->n", self.Z, a_inv_z)
-
-    def leave_one_out(self):
-        """Coefficients without each row in turn, ``(n, q, k)``, or None at leverage 1.
-
-        Sherman-Morrison on ``A = Z'Z + P``: ``beta_(i) = beta - A^-1 z_i e_i / (1 - h_i)``
-        with ``h_i = z_i' A^-1 z_i`` (exact for ridge too: the penalty stays fixed).
-        """
-        A = self.Z.T @ self.Z + self.penalty
-        beta = np.linalg.solve(A, self.Z.T @ self.Y)  # (q, k)
-        a_inv_z = np.linalg.solve(A, self.Z.T)  # (q, n)
-        h = np.einsum("nq,qn->n", self.Z, a_inv_z)
-        if np.any(h > 1 - 1e-10):
-            return None
-        e = (self.Y - self.Z @ beta) / (1 - h)[:, None]  # (n, k)
-        return beta[None] - a_inv_z.T[:, :, None] * e[:, None, :]
-
-    def attributes(self, beta):
-        """``coef_`` ``(m, k, p)`` and ``intercept_`` ``(m, k)`` in scikit-learn's scale."""
-        m, _, k = beta.shape
-        slopes = beta[:, 1:, :] if self.fit_intercept else beta
-        coef = np.zeros((m, k, self.n_features))
-        coef[:, :, self.keep] = np.swapaxes(slopes, 1, 2) / self.scale
-        if not self.fit_intercept:
-            return coef, np.zeros((m, k))  # intercept_ is 0.0
-        return coef, beta[:, 0, :] + self.y_mean - coef @ self.x_mean
-
-
-def _final_step(estimator):
-    """The last step of a Pipeline, else the estimator itself."""
-    return estimator.steps[-1][1] if isinstance(estimator, Pipeline) else estimator
-
-
-def _attribute(estimator, name):
-    """A fitted attribute of the estimator, or of a Pipeline's final step."""
-    return getattr(estimator, name) if hasattr(estimator, name) else getattr(_final_step(estimator), name)
-
-
-def _solve(gram, rhs):
-    try:
-        return np.linalg.solve(gram, rhs)
-    except np.linalg.LinAlgError:  # a resample that loses a direction: minimum-norm, as lstsq
-        return np.linalg.pinv(gram, hermitian=True) @ rhs
-
-
-def _fit_drawn_block(estimator, X, y, child, m, first, attributes, shapes, fitted, residuals, draw):
-    """Refit a clone on each of ``m`` resamples drawn from ``child`` (see :func:`_fit_block`).
-
-    The rows are drawn here, in the job, so that no more than a block of indices
-    exists per worker.
-    """
-    rows = draw(child, m, len(fitted) if fitted is not None else _num_rows(X))
-    return _fit_block(estimator, X, y, rows, first, attributes, shapes, fitted, residuals)
-
-
-def _fit_block(estimator, X, y, rows, first, attributes, shapes, fitted, residuals, what="bootstrap resample"):
-    """Refit a clone on each index row (of cases, or of residuals when given).
-
-    Returns each attribute stacked ``(len(rows), ...)``.
-    """
-    out = {name: np.empty((len(rows), *shape)) for name, shape in shapes.items()}
-    for b, idx in enumerate(rows):
-        model = clone(estimator)  # never fit the caller's object
-        try:
-            if residuals is None:
-                model.fit(_safe_indexing(X, idx), _safe_indexing(y, idx))
-            else:
-                model.fit(X, fitted + residuals[idx])
-        except Exception as exc:
-            raise FitFailedError(
-                f"fit failed on {what} {first + b}: {type(exc).__name__}: {exc}", split=first + b
-            ) from exc
-        for name in attributes:
-            value = np.asarray(_attribute(model, name), dtype=float)
-            if value.shape != shapes[name]:
-                raise FitFailedError(
-                    f"on {what} {first + b}, {name} has shape {value.shape} but {shapes[name]} on all "
-                    "the data (a class missing from the resample?); use more data per class or "
-                    "resampling='residuals'.",
-                    split=first + b,
-                )
-            out[name][b] = value
-    return out
-
-
-def _draw_rows(child, m, n):
-    return child.integers(0, n, (m, n))
-
-
-#: Wild bootstrap weights: ``(low, high, P(low))`` of a two-point distribution with
-#: mean 0 and variance 1. Rademacher: +-1 with probability 1/2 (Liu 1988). Mammen
-#: (1993): ``-(sqrt5 - 1)/2`` with probability ``(sqrt5 + 1)/(2 sqrt5)``, else
-#: ``(sqrt5 + 1)/2``, which also has third moment 1 (keeps the residuals' skewness).
-WILD_WEIGHTS = {
-    "rademacher": (-1.0, 1.0, 0.5),
-    "mammen": (-(5**0.5 - 1) / 2, (5**0.5 + 1) / 2, (5**0.5 + 1) / (2 * 5**0.5)),
-}
-
-
-class _WildRows:
-    """Wild weights as rows into a pool ``[low * e; high * e]``: row ``i`` or ``n + i``.
-
-    Then ``fitted + pool[rows]`` is ``fitted + e * v`` with ``v`` drawn per row, and
-    the residual paths (batched and refits) need nothing new.
-    """
-
-    def __init__(self, p_low):
-        self.p_low = p_low
-
-    def __call__(self, child, m, n):
-        return np.arange(n) + n * (child.random((m, n)) >= self.p_low)
-
-
-class _StrataRows:
-    """Case resampling within strata (see :class:`resample._bootstrapping.schemes.Strata`)."""
-
-    def __init__(self, strata):
-        self.strata = strata
-
-    def __call__(self, child, m, n):
-        return self.strata.rows(child, m, np.int64)
-
-
-def _num_rows(X):
-    return X.shape[0] if hasattr(X, "shape") else len(X)
-
-
-def _indexed_block(k, *args):
-    return k, _fit_drawn_block(*args)
-
-
-class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
+class BootstrapEstimator(ParameterValidationMixin, MetaEstimatorMixin, BaseEstimator):
     """Bootstrap standard errors and intervals of a fitted model's attributes.
 
     The estimator is fitted on ``n_resamples`` bootstrap resamples and once on all
@@ -393,7 +209,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         """
         self._validate_params()
         check_estimator(self.estimator)
-        check_progress(self.progress)
+        require_tqdm(self.progress)  # its type is in _parameter_constraints
         n = check_data(X, y, estimator=self.estimator)
         if self.resampling != "cases" and not is_regressor(self.estimator):
             raise ValueError(
@@ -405,8 +221,8 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         rng = as_generator(self.random_state)
         self._coefficients = self._prefix = None  # set by the batched path
         self.estimator_ = clone(self.estimator).fit(X, y)
-        names = self._attribute_names()
-        shapes = {name: np.shape(_attribute(self.estimator_, name)) for name in names}
+        names = attribute_names(self.estimator_, self.attributes)
+        shapes = {name: np.shape(fitted_attribute(self.estimator_, name)) for name in names}
         fitted = residuals = None
         raw = None
         if is_regressor(self.estimator):  # centred residuals of the full fit
@@ -433,10 +249,10 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
             blocks = [(self.estimator, X, y, c, m, int(s)) for c, m, s in zip(children, sizes, starts)]
             rest = (names, shapes, fitted, residuals, draw)
             if self.progress:  # streamed back as blocks finish, so the bar moves under n_jobs > 1
-                jobs = (delayed(_indexed_block)(k, *block, *rest) for k, block in enumerate(blocks))
+                jobs = (delayed(indexed_block)(k, *block, *rest) for k, block in enumerate(blocks))
                 parts = parallel_with_progress(jobs, self.n_jobs, len(blocks), desc="resample blocks")
             else:
-                parts = Parallel(n_jobs=self.n_jobs)(delayed(_fit_drawn_block)(*block, *rest) for block in blocks)
+                parts = Parallel(n_jobs=self.n_jobs)(delayed(fit_drawn_block)(*block, *rest) for block in blocks)
             draws = {name: np.concatenate([p[name] for p in parts]) for name in names}  # (B, *shape)
             self.computation_ = "refits"
         # BCa's acceleration needs each attribute without each row: in closed form for
@@ -445,7 +261,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         self.results_ = {name: self._summarize(name, draws[name], self.method, self.confidence_level, notes) for name in names}
         self.standard_errors_ = {name: r.standard_error for name, r in self.results_.items()}
         for name in names:
-            setattr(self, name, _attribute(self.estimator_, name))
+            setattr(self, name, fitted_attribute(self.estimator_, name))
         self.notes_ = tuple(notes)
         return self
 
@@ -460,10 +276,10 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
             labels = np.asarray(strata)
             if labels.ndim != 1 or len(labels) != n:
                 raise ValueError(f"strata must hold one label per row of X: shape ({n},); got shape {labels.shape}.")
-            return _StrataRows(Strata(labels))
+            return StrataRows(Strata(labels))
         if self.resampling == "wild":
-            return _WildRows(WILD_WEIGHTS[self.wild_weights][2])
-        return _draw_rows
+            return WildRows(WILD_WEIGHTS[self.wild_weights][2])
+        return draw_rows
 
     def _resampled_residuals(self, raw, centred, X, y, notes):
         """What ``fitted + pool[rows]`` draws from, for each residual scheme (None for cases)."""
@@ -487,7 +303,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
 
     def _leverages(self, X, y):
         prefix, rest = split_stateless_prefix(self.estimator)
-        penalty = _least_squares_penalty(rest)
+        penalty = least_squares_penalty(rest)
         if penalty is None:
             raise ValueError(
                 "resampling='modified_residuals' needs the leverages of a least-squares fit: the estimator "
@@ -495,7 +311,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
                 "Use resampling='wild' or 'residuals'."
             )
         Xa = np.asarray(self.estimator_[: len(prefix)].transform(X) if prefix else X, dtype=float)
-        return _LeastSquares(Xa, np.asarray(y, dtype=float), penalty, rest.fit_intercept).leverages()
+        return LinearResamples(Xa, np.asarray(y, dtype=float), penalty, rest.fit_intercept).leverages()
 
     def _summarize(self, name, draws, method, level, notes=()):
         """The BootstrapResult of one attribute from its draws ``(B, *shape)``."""
@@ -504,7 +320,7 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
             loo = np.moveaxis(self._loo[name], 0, -1)  # (*shape, n)
             how = "BCa acceleration from " + self._loo["how"]
             extend = bca_extension(lambda: (acceleration_from_influence([influence_values(loo)], [loo.shape[-1]]), how))
-        estimate = np.asarray(_attribute(self.estimator_, name), dtype=float)
+        estimate = np.asarray(fitted_attribute(self.estimator_, name), dtype=float)
         return summarize(
             estimate, np.moveaxis(draws, 0, -1), method=method, confidence_level=level, extend=extend, notes=notes, what=name
         )
@@ -515,12 +331,12 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         beta = solver.leave_one_out() if solver is not None else None
         if beta is not None:
             coef, intercept = solver.attributes(beta)
-            loo = self._as_attributes(coef, intercept, shapes)
+            loo = as_attributes(coef, intercept, shapes)
             return {**loo, "how": "closed-form leave-one-out coefficients"}
         if self.method != "bca":
             return None
         parts = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_block)(
+            delayed(fit_block)(
                 self.estimator, X, y, _leave_one_out_rows(n, s, min(n, s + BLOCK_SIZE)), s, names, shapes,
                 None, None, "jackknife fit without row",
             )
@@ -529,31 +345,10 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
         loo = {name: np.concatenate([p[name] for p in parts]) for name in names}
         return {**loo, "how": f"{n} jackknife refits"}
 
-    def _attribute_names(self):
-        final = _final_step(self.estimator_)
-        if self.attributes is None:
-            names = [a for a in ("coef_", "intercept_") if hasattr(final, a)]
-            if getattr(final, "fit_intercept", True) is False and "intercept_" in names:
-                names.remove("intercept_")  # fixed at 0: nothing to bootstrap
-            if not names:
-                raise ValueError(
-                    f"{type(final).__name__} has neither coef_ nor intercept_; name the fitted "
-                    "attributes to bootstrap with attributes=[...]."
-                )
-            return names
-        names = list(self.attributes)
-        for name in names:
-            if not isinstance(name, str) or not (hasattr(self.estimator_, name) or hasattr(final, name)):
-                raise ValueError(
-                    f"attributes={self.attributes!r}: {name!r} is not a fitted attribute of "
-                    f"{type(final).__name__}; name attributes it has after fit, such as 'coef_'."
-                )
-        return names
-
     def _batched_solver(self, X, y, names, notes):
         """The batched solver for a least-squares model (after stateless Pipeline steps), or None."""
         prefix, rest = split_stateless_prefix(self.estimator)
-        penalty = _least_squares_penalty(rest)
+        penalty = least_squares_penalty(rest)
         if self.batched is False or penalty is None or not set(names) <= {"coef_", "intercept_"}:
             return None
         # the fitted stateless steps of estimator_ give the same transform as any refit of them
@@ -565,40 +360,19 @@ class BootstrapEstimator(MetaEstimatorMixin, BaseEstimator):
             return None
         if Xa.ndim != 2 or ya.ndim not in (1, 2):
             return None
-        solver = _LeastSquares(Xa, ya, penalty, rest.fit_intercept)
+        solver = LinearResamples(Xa, ya, penalty, rest.fit_intercept)
         if not solver.condition < MAX_CONDITION:
-            notes.append(
+            notes.append(Note(
+                NoteKind.BATCH_DECLINED,
                 f"design condition number {solver.condition:.2g} is too large for batched normal "
-                "equations: refitted each resample instead"
-            )
+                "equations: refitted each resample instead",
+            ))
             return None
         return solver
 
     def _solve_batched(self, solver, blocks, fitted, residuals, shapes):
-        n = solver.Z.shape[0]
-        coefs, intercepts = [], []
-        for rows in blocks:
-            if residuals is None:
-                beta = solver.cases(counts(rows, n).astype(float))
-            else:
-                ystar = fitted + residuals[rows]  # (m, n[, k])
-                beta = solver.residuals(ystar if ystar.ndim == 3 else ystar[..., None])
-            coef, intercept = solver.attributes(beta)
-            coefs.append(coef)
-            intercepts.append(intercept)
-        self._coefficients = (np.concatenate(coefs), np.concatenate(intercepts))  # (B, k, p), (B, k)
-        return self._as_attributes(*self._coefficients, shapes)
-
-    @staticmethod
-    def _as_attributes(coef, intercept, shapes):
-        """``coef`` ``(m, k, p)`` and ``intercept`` ``(m, k)`` in the shapes of the fitted attributes."""
-        out = {}
-        if "coef_" in shapes:
-            out["coef_"] = coef.reshape(len(coef), *shapes["coef_"])
-        if "intercept_" in shapes:  # 0.0 whatever the outputs when there is no intercept
-            flat = intercept.reshape(len(intercept), -1)[:, : max(1, math.prod(shapes["intercept_"]))]
-            out["intercept_"] = flat.reshape(len(intercept), *shapes["intercept_"])
-        return out
+        self._coefficients = solve_blocks(solver, blocks, fitted, residuals)  # (B, k, p), (B, k)
+        return as_attributes(*self._coefficients, shapes)
 
     def confidence_interval(self, attribute, confidence_level=None, method=None):
         """Interval of a bootstrapped attribute, from the stored draws (no refits).

@@ -18,6 +18,7 @@ from scipy.special import ndtr, ndtri
 
 from resample._bootstrapping.jackknife import influence_values, leave_one_out_values
 from resample._bootstrapping.scaled import scaled_influence
+from resample._utils.notes import Note, NoteKind
 from resample.exceptions import DegenerateWarning
 
 __all__ = ["METHODS", "Draws", "bca_extension", "acceleration_from_influence"]
@@ -68,7 +69,7 @@ def basic_interval(d, level):
     return 2 * d.estimate - high, 2 * d.estimate - low
 
 
-def normal_interval(d, level):
+def bias_corrected_normal_interval(d, level):
     """``theta - bias -/+ z se``, bias-corrected as R's ``boot`` (D&H 1997, eq. 5.5)."""
     z = ndtri(0.5 + level / 2)
     center = d.estimate - d.bias
@@ -99,7 +100,7 @@ def studentized_interval(d, level):
 METHODS = {
     "percentile": percentile_interval,
     "basic": basic_interval,
-    "normal": normal_interval,
+    "normal": bias_corrected_normal_interval,
     "bca": bca_interval,
     "studentized": studentized_interval,
 }
@@ -192,14 +193,14 @@ def bca_extension(acceleration):
     def extend(draws):
         z0, outside = bias_correction(draws.distribution, draws.estimate)
         a, how = acceleration()
-        notes = [how]
+        notes = [Note(NoteKind.METHOD, how)]
         if outside:
             message = (
                 "The estimate lies outside the bootstrap distribution, so BCa's bias correction "
                 "is at its limit and the interval ends at an extreme resample; prefer another method."
             )
-            warnings.warn(message, DegenerateWarning, stacklevel=4)
-            notes.append(message)
+            warnings.warn(DegenerateWarning(message), stacklevel=4)
+            notes.append(Note(NoteKind.DEGENERATE, message))
         return replace(draws, bias_correction=z0, acceleration=np.asarray(a, dtype=float)), notes
 
     return extend

@@ -27,6 +27,7 @@ from resample._utils.checks import (
     check_samples,
     check_vectorized,
 )
+from resample._utils.notes import Note, NoteKind
 
 __all__ = ["jackknife", "JackknifeResult", "leave_one_out_values", "influence_values", "values_frame"]
 
@@ -255,7 +256,7 @@ def jackknife(data, statistic, *, paired=False, vectorized=None, axis=0, batch=N
     interval = ConfidenceInterval(_scalar(corrected - t * se), _scalar(corrected + t * se))
     notes = ()
     if not np.isfinite(loo).all():
-        notes = (f"{int((~np.isfinite(loo)).sum())} leave-one-out values are NaN or infinite.",)
+        notes = (Note(NoteKind.DEGENERATE, f"{int((~np.isfinite(loo)).sum())} leave-one-out values are NaN or infinite."),)
     return JackknifeResult(
         estimate=_scalar(theta),
         bias=_scalar(bias),

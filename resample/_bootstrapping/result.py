@@ -9,6 +9,7 @@ from resample._bootstrapping.intervals import METHODS, Draws
 from resample._bootstrapping.jackknife import _fmt, _scalar, values_frame
 from resample._bootstrapping.scaled import scaled_std
 from resample._model_selection.results import ConfidenceInterval
+from resample._utils.notes import Note, NoteKind
 from resample.exceptions import DegenerateWarning, ResampleWarning
 
 __all__ = ["ALTERNATIVES", "BootstrapResult", "summarize"]
@@ -154,8 +155,8 @@ def summarize(
             f"{what[0].upper() + what[1:]} was NaN or infinite on {n_nonfinite} of {distribution.size} resample values; "
             "they are left out of the standard error, bias and interval."
         )
-        warnings.warn(message, ResampleWarning, stacklevel=3)
-        notes.append(message)
+        warnings.warn(ResampleWarning(message, kind=NoteKind.DEGENERATE), stacklevel=3)
+        notes.append(Note(NoteKind.DEGENERATE, message))
     clean = np.where(finite, distribution, np.nan) if n_nonfinite else distribution
     mean = np.nanmean if n_nonfinite else np.mean
     with warnings.catch_warnings():
@@ -165,7 +166,7 @@ def summarize(
     draws = Draws(estimate=estimate, distribution=clean, standard_error=se, bias=bias)
     if extend is not None:
         draws, more = extend(draws)
-        notes.extend(more)
+        notes.extend(more)  # Notes of the method (their kinds set where they are written)
     level = confidence_level if alternative == "two-sided" else 2 * confidence_level - 1
     low, high = METHODS[method](draws, level)
     top = np.nanmax(clean, axis=-1, initial=-np.inf)
@@ -177,8 +178,8 @@ def summarize(
             "observations equal, or a quantity fixed by the model): its standard error is 0 and its "
             "interval is that single value."
         )
-        warnings.warn(message, DegenerateWarning, stacklevel=3)
-        notes.append(message)
+        warnings.warn(DegenerateWarning(message), stacklevel=3)
+        notes.append(Note(NoteKind.DEGENERATE, message))
         low, high = np.where(degenerate, top, low), np.where(degenerate, top, high)
     if alternative == "less":
         low = np.full(np.shape(high), -np.inf)

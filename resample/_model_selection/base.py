@@ -16,13 +16,12 @@ import os
 from dataclasses import dataclass, replace
 
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
-from sklearn.utils import _safe_indexing, indexable
+from sklearn.utils import indexable
 from sklearn.utils.validation import check_is_fitted
 
 from resample._model_selection.adjust import dh_adjusted
 from resample._model_selection.cache import check_memory_location
 from resample._model_selection.delegation import RefitDelegationMixin
-from resample._model_selection.engine import check_error_score
 from resample._model_selection.nested import run_nested
 from resample._model_selection.paths import PathOptions, compute_held_out
 from resample._model_selection.pooling import pool
@@ -30,17 +29,17 @@ from resample._model_selection.records import ClosedFormRecord
 from resample._model_selection.results import SplitIndices, normal_interval
 from resample._model_selection.scoring import pointwise_metric
 from resample._model_selection.stateless import fit_stateless_prefix, with_prefix
-from resample._utils.checks import (
-    check_confidence_level,
-    check_data,
-    check_estimator,
-    check_nested,
-    check_scoring,
-)
+from resample._utils.checks import check_confidence_level, check_data, check_estimator, check_nested, check_scoring
+from resample._utils.progress import require_tqdm
 from resample._utils.column_checks import check_sample_weight
-from resample._utils.progress import check_progress
 from resample._utils.random import as_generator
-from resample._utils.sklearn_compat import HasMethods, StrOptions, delegated_tags
+from resample._utils.sklearn_compat import (
+    HasMethods,
+    ParameterValidationMixin,
+    StrOptions,
+    delegated_tags,
+    safe_indexing,
+)
 
 __all__ = ["BaseCV", "FittedRun"]
 
@@ -59,7 +58,7 @@ class FittedRun:
     fit_params: dict
 
 
-class BaseCV(RefitDelegationMixin, MetaEstimatorMixin, BaseEstimator):
+class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin, BaseEstimator):
     """Shared machinery of the cross-validation estimators (not public)."""
 
     _parameter_constraints = {
@@ -184,8 +183,7 @@ class BaseCV(RefitDelegationMixin, MetaEstimatorMixin, BaseEstimator):
         """Every check that can fail before any fit: ``(X, y, groups, scorer, n_samples)``."""
         self._validate_params()
         check_estimator(self.estimator)
-        check_error_score(self.error_score)
-        check_progress(self.progress)
+        require_tqdm(self.progress)  # the type of every parameter is in _parameter_constraints
         check_memory_location(self.memory)
         n = check_data(X, y, groups, estimator=self.estimator)
         self._check_params(n)
@@ -279,4 +277,4 @@ class BaseCV(RefitDelegationMixin, MetaEstimatorMixin, BaseEstimator):
 
 
 def _take(a, idx):
-    return None if a is None else _safe_indexing(a, idx)
+    return None if a is None else safe_indexing(a, idx)

@@ -48,6 +48,8 @@ from pathlib import Path
 import numpy as np
 
 from resample._model_selection.fingerprint import fingerprint
+from resample._model_selection.records import SplitOutcome
+from resample._model_selection.scoring import SplitScore
 from resample.exceptions import CacheWarning
 
 __all__ = ["SplitCache", "check_memory_location", "key_path", "open_cache"]
@@ -293,9 +295,6 @@ class SplitCache:
     # -- reading
     def load(self, key):
         """The stored outcome of ``key``, or None (missing, or refused and removed)."""
-        from resample._model_selection.engine import SplitOutcome
-        from resample._model_selection.scoring import SplitScore
-
         entry = self.root / key
         if not os.path.lexists(entry):
             return None

@@ -29,206 +29,45 @@ paired t-test is far too liberal; the methods here correct for that:
     sets; reported for reference and labelled as such.
 """
 
-from dataclasses import dataclass, field
+import numbers
 
 import numpy as np
-from scipy import stats
 from sklearn.base import is_classifier
 from sklearn.model_selection import RepeatedKFold, RepeatedStratifiedKFold
 from sklearn.utils.multiclass import type_of_target
 
+from resample._model_selection.comparison import ComparisonResult
+from resample._model_selection.cv import KFoldCV
 from resample._model_selection.engine import as_index
-from resample._utils.random import as_generator, int_seed
-from resample._model_selection.results import ConfidenceInterval, SplitIndices
+from resample._model_selection.nested import nested_folds, nested_splits, nested_statistics
+from resample._model_selection.paired_tests import corrected_t, five_by_two_f, five_by_two_t, normal_test
+from resample._model_selection.results import SplitIndices
 from resample._utils.checks import (
+    CONFIDENCE_LEVEL,
     check_compare,
-    check_confidence_level,
     check_data,
     check_estimator,
+    check_int,
     check_pointwise,
     check_scoring,
 )
+from resample._utils.notes import Note, NoteKind
+from resample._utils.random import as_generator, int_seed
+from resample._utils.sklearn_compat import Interval, StrOptions, validate_parameters
 
 __all__ = ["compare", "ComparisonResult"]
 
 
-@dataclass(frozen=True, eq=False)
-class ComparisonResult:
-    """The comparison of two estimators on the same splits.
-
-    All scores are in the scorer's sign (for ``neg_mean_squared_error`` minus
-    the MSE), so a positive ``difference`` means estimator ``a`` scores higher.
-
-    Attributes
-    ----------
-    difference : float
-        Estimated score of ``a`` minus score of ``b``: the mean split difference
-        (``"corrected_t"``, ``"5x2cv_*"``), the bias-corrected nested estimate
-        (``"nested"``) or the mean per-sample difference (``"paired"``).
-    standard_error : float
-        Its standard error under ``method``.
-    confidence_interval : ConfidenceInterval
-        ``difference -/+ q * standard_error``, ``q`` the t (``df`` finite) or
-        normal quantile at ``confidence_level``.
-    confidence_level : float
-    statistic, pvalue : float
-        The test of "no difference" and its two-sided p-value (one-sided upper
-        tail for the F test of ``"5x2cv_f"``).
-    df : float or tuple
-        Degrees of freedom (inf for a normal reference, ``(10, 5)`` for the F test).
-    method : str
-    scoring : str
-    estimate_a, estimate_b : float
-        Each estimator's cross-validation estimate on the splits.
-    scores_a, scores_b, differences : ndarray of shape (n_splits,)
-        Split scores and their differences (for ``"nested"``: of the repeated
-        outer k-fold splits of the nested run).
-    splits : SplitIndices
-    repeats : ndarray of shape (n_splits,)
-        Repeat number of each split.
-    sample_index, sample_differences : ndarray or None
-        Per-sample held-out differences of the metric (``a - b``) with their rows,
-        where the metric is a mean over samples.
-    notes : tuple of str
-    """
-
-    difference: float
-    standard_error: float
-    confidence_interval: ConfidenceInterval
-    confidence_level: float
-    statistic: float
-    pvalue: float
-    df: object
-    method: str
-    scoring: str
-    estimate_a: float
-    estimate_b: float
-    scores_a: np.ndarray = field(repr=False)
-    scores_b: np.ndarray = field(repr=False)
-    differences: np.ndarray = field(repr=False)
-    splits: SplitIndices = field(repr=False)
-    repeats: np.ndarray = field(repr=False)
-    sample_index: np.ndarray | None = field(default=None, repr=False)
-    sample_differences: np.ndarray | None = field(default=None, repr=False)
-    notes: tuple = ()
-
-    def to_frame(self):
-        """One row per split: repeat, sizes, both scores and their difference.
-
-        Examples
-        --------
-        >>> from sklearn.linear_model import LinearRegression, Ridge
-        >>> from resample import compare
-        >>> from resample.datasets import load_auto
-        >>> auto = load_auto()
-        >>> r = compare(LinearRegression(), Ridge(alpha=100.0), auto[["horsepower", "weight"]], auto["mpg"],
-        ...             cv=5, n_repeats=2, scoring="neg_mean_squared_error", rng=0)
-        >>> list(r.to_frame().columns)
-        ['split', 'repeat', 'n_train', 'n_test', 'score_a', 'score_b', 'difference']
-        """
-        import pandas as pd
-
-        n = len(self.differences)
-        return pd.DataFrame(
-            {
-                "split": np.arange(n),
-                "repeat": self.repeats,
-                "n_train": [self.splits.train_size(i) for i in range(n)],
-                "n_test": [len(self.splits.test(i)) for i in range(n)],
-                "score_a": self.scores_a,
-                "score_b": self.scores_b,
-                "difference": self.differences,
-            }
-        )
-
-    def __repr__(self):
-        low, high = self.confidence_interval
-        return (
-            f"ComparisonResult({self.method}, {self.scoring}: difference={self.difference:.6g} (a - b), "
-            f"standard_error={self.standard_error:.3g}, {self.confidence_level:.0%} CI=({low:.6g}, {high:.6g}), "
-            f"statistic={self.statistic:.4g}, pvalue={self.pvalue:.4g}, n_splits={len(self.differences)})"
-        )
-
-
-# ---------------------------------------------------------------------- the tests
-def _interval(centre, se, df, level):
-    q = stats.norm.ppf(0.5 + level / 2) if np.isinf(df) else stats.t.ppf(0.5 + level / 2, df)
-    return ConfidenceInterval(float(centre - q * se), float(centre + q * se))
-
-
-def corrected_t(differences, n_train, n_test, level):
-    """Nadeau-Bengio corrected resampled t: ``(difference, se, statistic, pvalue, df, interval)``.
-
-    The variance of the mean of ``J`` overlapping-split differences is
-    ``(1/J + n_test/n_train) var(d)`` instead of ``var(d) / J``.
-
-    Examples
-    --------
-    >>> d = np.array([0.1, 0.3, 0.2, 0.4])
-    >>> m, se, t, p, df, ci = corrected_t(d, 90, 10, 0.95)
-    >>> round(se, 6) == round(float(np.sqrt((1 / 4 + 10 / 90) * d.var(ddof=1))), 6), df
-    (True, 3)
-    """
-    d = np.asarray(differences, dtype=float)
-    J = len(d)
-    mean = float(d.mean())
-    se = float(np.sqrt((1 / J + n_test / n_train) * d.var(ddof=1)))
-    t = mean / se if se > 0 else (0.0 if mean == 0 else np.copysign(np.inf, mean))
-    df = J - 1
-    return mean, se, float(t), float(2 * stats.t.sf(abs(t), df)), df, _interval(mean, se, df, level)
-
-
-def _five_by_two(differences):
-    d = np.asarray(differences, dtype=float).reshape(5, 2)  # repeat i, fold j
-    s2 = ((d - d.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)  # s_i^2 per repeat
-    return d, s2
-
-
-def five_by_two_t(differences, level):
-    """Dietterich's 5x2cv paired t: ``t = d_11 / sqrt(mean_i s_i^2)``, 5 df.
-
-    ``difference`` is the mean of the ten differences and the interval is
-    ``mean -/+ t_5 * sqrt(mean_i s_i^2)`` (Dietterich's estimate of the variance of
-    one difference, conservative for the mean of ten); the statistic and p-value
-    are Dietterich's, which use the first difference only.
-
-    Examples
-    --------
-    >>> d = np.array([1.0, 3.0, 2.0, 2.0, 0.0, 4.0, 2.0, 3.0, 1.0, 1.0])
-    >>> m, se, t, p, df, ci = five_by_two_t(d, 0.95)
-    >>> bool(np.isclose(t, 1.0 / np.sqrt((2 + 0 + 8 + 0.5 + 0) / 5))), df
-    (True, 5)
-    """
-    d, s2 = _five_by_two(differences)
-    se = float(np.sqrt(s2.mean()))
-    t = float(d[0, 0] / se) if se > 0 else np.copysign(np.inf, d[0, 0]) if d[0, 0] else 0.0
-    mean = float(d.mean())
-    return mean, se, t, float(2 * stats.t.sf(abs(t), 5)), 5, _interval(mean, se, 5, level)
-
-
-def five_by_two_f(differences, level):
-    """Alpaydin's combined 5x2cv F: ``f = sum d_ij^2 / (2 sum s_i^2)``, F(10, 5).
-
-    Examples
-    --------
-    >>> d = np.array([1.0, 3.0, 2.0, 2.0, 0.0, 4.0, 2.0, 3.0, 1.0, 1.0])
-    >>> m, se, f, p, df, ci = five_by_two_f(d, 0.95)
-    >>> round(f, 6) == round(49.0 / (2 * 10.5), 6), df
-    (True, (10, 5))
-    """
-    d, s2 = _five_by_two(differences)
-    mean, se, _, _, _, ci = five_by_two_t(differences, level)
-    f = float((d**2).sum() / (2 * s2.sum())) if s2.sum() > 0 else np.inf
-    return mean, se, f, float(stats.f.sf(f, 10, 5)), (10, 5), ci
-
-
-def _normal(centre, se, level):
-    z = centre / se if se > 0 else (0.0 if centre == 0 else np.copysign(np.inf, centre))
-    return float(z), float(2 * stats.norm.sf(abs(z))), _interval(centre, se, np.inf, level)
-
-
-# ---------------------------------------------------------------------- the driver
 _METHODS = ("auto", "corrected_t", "5x2cv_t", "5x2cv_f", "nested", "paired")
+
+#: the rules of compare's own parameters (cv and the estimators are checked with the data)
+_PARAMETERS = {
+    "method": [StrOptions(set(_METHODS))],
+    "n_repeats": [Interval(numbers.Integral, 1, None, closed="left")],
+    "nested_repeats": [Interval(numbers.Integral, 1, None, closed="left")],
+    "confidence_level": [CONFIDENCE_LEVEL],
+    "n_jobs": [numbers.Integral, None],
+}
 
 
 def _draw_splits(estimator, X, y, groups, cv, n_repeats, rng, n):
@@ -252,8 +91,7 @@ def _compact(pairs, n):
 
 
 def _run(estimator, X, y, groups, pairs, scoring, n_jobs):
-    from resample._model_selection.cv import KFoldCV
-
+    # through KFoldCV: the same entry point (closed form, fit_folds, refits) as every CV run
     return KFoldCV(estimator, cv=pairs, scoring=scoring, n_jobs=n_jobs, refit=False).fit(X, y, groups)
 
 
@@ -332,8 +170,10 @@ def compare(
     """
     check_estimator(estimator_a, "estimator_a")
     check_estimator(estimator_b, "estimator_b")
-    check_compare(method, _METHODS, cv, n_repeats)
-    level = check_confidence_level(confidence_level)
+    validate_parameters(_PARAMETERS, {"method": method, "n_repeats": n_repeats, "nested_repeats": nested_repeats,
+                                      "confidence_level": confidence_level, "n_jobs": n_jobs})
+    check_compare(method, cv)
+    level = float(confidence_level)
     n = check_data(X, y, groups, estimator=estimator_a)
     scorer = check_scoring(estimator_a, scoring)
     check_scoring(estimator_b, scoring)
@@ -344,7 +184,6 @@ def compare(
     if method.startswith("5x2cv"):
         cv = "5x2"
     rng = as_generator(rng, "rng")
-    notes = []
     if method == "nested":
         return _compare_nested(estimator_a, estimator_b, X, y, cv, nested_repeats, scorer, scoring, level, n_jobs, rng, n)
     pairs, repeats = _draw_splits(estimator_a, X, y, groups, cv, n_repeats, rng, n)
@@ -355,29 +194,7 @@ def compare(
     sample_diff = None
     if a.result_.sample_values is not None and b.result_.sample_values is not None:
         sample_diff = a.result_.sample_values - b.result_.sample_values
-    if method == "corrected_t":
-        n_test = np.mean([len(splits.test(i)) for i in range(len(splits))])
-        n_train = np.mean([splits.train_size(i) for i in range(len(splits))])
-        mean, se, stat, p, df, ci = corrected_t(d, n_train, n_test, level)
-        notes.append(f"Nadeau-Bengio corrected t over {len(d)} splits (n_test/n_train = {n_test / n_train:.3g})")
-    elif method == "5x2cv_t":
-        mean, se, stat, p, df, ci = five_by_two_t(d, level)
-        notes.append("Dietterich's 5x2cv t: statistic and p-value use the first difference; the interval is "
-                     "centred at the mean of the ten")
-    elif method == "5x2cv_f":
-        mean, se, stat, p, df, ci = five_by_two_f(d, level)
-        notes.append("Alpaydin's combined 5x2cv F test (one-sided); the interval is that of the 5x2cv t")
-    else:  # paired
-        oof_a, counts = _row_means(a.result_, n)
-        oof_b, _ = _row_means(b.result_, n)
-        seen = counts > 0
-        rows = oof_a[seen] - oof_b[seen]
-        mean = float(rows.mean())
-        se = float(rows.std(ddof=1) / np.sqrt(len(rows)))
-        stat, p, ci = _normal(mean, se, level)
-        df = np.inf
-        notes.append("naive: paired per-sample differences treated as independent (they share training sets), "
-                     "so the standard error is too small; prefer 'corrected_t' or 'nested'")
+    mean, se, stat, p, df, ci, note = _split_test(method, a.result_, b.result_, d, n, level)
     return ComparisonResult(
         difference=mean,
         standard_error=se,
@@ -397,8 +214,35 @@ def compare(
         repeats=repeats,
         sample_index=a.result_.sample_index if sample_diff is not None else None,
         sample_differences=sample_diff,
-        notes=tuple(notes),
+        notes=(note,),
     )
+
+
+def _split_test(method, a, b, d, n, level):
+    """``(difference, se, statistic, pvalue, df, interval, note)`` of ``method`` on split differences ``d``."""
+    splits = a.splits
+    if method == "corrected_t":
+        n_test = np.mean([len(splits.test(i)) for i in range(len(splits))])
+        n_train = np.mean([splits.train_size(i) for i in range(len(splits))])
+        text = f"Nadeau-Bengio corrected t over {len(d)} splits (n_test/n_train = {n_test / n_train:.3g})"
+        return (*corrected_t(d, n_train, n_test, level), Note(NoteKind.METHOD, text))
+    if method == "5x2cv_t":
+        text = ("Dietterich's 5x2cv t: statistic and p-value use the first difference; the interval is centred "
+                "at the mean of the ten")
+        return (*five_by_two_t(d, level), Note(NoteKind.METHOD, text))
+    if method == "5x2cv_f":
+        text = "Alpaydin's combined 5x2cv F test (one-sided); the interval is that of the 5x2cv t"
+        return (*five_by_two_f(d, level), Note(NoteKind.METHOD, text))
+    # paired: per-row mean held-out values (over repeats) of a minus b
+    oof_a, counts = _row_means(a, n)
+    oof_b, _ = _row_means(b, n)
+    rows = oof_a[counts > 0] - oof_b[counts > 0]
+    mean = float(rows.mean())
+    se = float(rows.std(ddof=1) / np.sqrt(len(rows)))
+    stat, p, ci = normal_test(mean, se, level)
+    text = ("naive: paired per-sample differences treated as independent (they share training sets), so the "
+            "standard error is too small; prefer 'corrected_t' or 'nested'")
+    return mean, se, stat, p, np.inf, ci, Note(NoteKind.METHOD, text)
 
 
 def _row_means(result, n):
@@ -409,11 +253,7 @@ def _row_means(result, n):
 
 
 def _compare_nested(estimator_a, estimator_b, X, y, cv, nested_repeats, scorer, scoring, level, n_jobs, rng, n):
-    from resample._model_selection.nested import nested_folds, nested_splits, nested_statistics
-    from resample._utils.checks import check_int
-
     K = 10 if cv is None else check_int(cv, "cv", low=3)
-    check_int(nested_repeats, "nested_repeats", low=1)
     if n < 2 * K:
         raise ValueError(f"method='nested' needs at least 2 samples per fold: n_samples={n} < 2 * cv = {2 * K}.")
     labels = None
@@ -427,7 +267,7 @@ def _compare_nested(estimator_a, estimator_b, X, y, cv, nested_repeats, scorer, 
     va, vb = _per_split(a.result_, len(pairs)), _per_split(b.result_, len(pairs))
     diffs = [x - z for x, z in zip(va, vb)]
     r = nested_statistics(fold_ids, diffs, K, confidence_level=level, computation=a.result_.computation)
-    stat, p, ci = _normal(r.estimate, r.standard_error, level)
+    stat, p, ci = normal_test(r.estimate, r.standard_error, level)
     per_rep = K * (K - 1) // 2 + K
     outer = np.array([i for i in range(len(pairs)) if i % per_rep >= per_rep - K])
     outer_a, outer_b = a.scores_[outer], b.scores_[outer]
@@ -453,9 +293,10 @@ def _compare_nested(estimator_a, estimator_b, X, y, cv, nested_repeats, scorer, 
         repeats=np.arange(len(outer)) // K,
         sample_index=np.concatenate([outer_splits.test(i) for i in range(len(outer))]),
         sample_differences=values_a - values_b,
-        notes=(
+        notes=(Note(
+            NoteKind.METHOD,
             f"nested CV (Bates, Hastie & Tibshirani) of the per-sample differences: {nested_repeats} partitions "
             f"into {K} folds; difference is the bias-corrected estimate, the interval a normal one with the "
             f"nested standard error (inflation {r.inflation:.2f} over naive)",
-        ),
+        ),),
     )

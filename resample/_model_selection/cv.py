@@ -25,13 +25,13 @@ from sklearn.model_selection import (
 )
 from sklearn.utils.multiclass import type_of_target
 
-from resample._utils.sklearn_compat import HasMethods, Interval, StrOptions
 from resample._model_selection.base import BaseCV
-from resample._model_selection.params_doc import SHARED_PARAMETERS_DOC
 from resample._model_selection.engine import as_index
-from resample._utils.random import int_seed
+from resample._model_selection.params_doc import SHARED_PARAMETERS_DOC
 from resample._model_selection.results import SplitIndices
 from resample._utils.checks import check_n_splits, check_test_size
+from resample._utils.random import int_seed
+from resample._utils.sklearn_compat import HasMethods, Interval, StrOptions
 
 __all__ = ["ValidationSetCV", "LeaveOneOutCV", "KFoldCV"]
 

@@ -5,33 +5,20 @@ classes decide the splits and assemble results; this module fits, scores, times
 and reports failures with the split they happened in.
 """
 
-import numbers
 import time
-from dataclasses import dataclass
 
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
-from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import _check_method_params
 
+from resample._model_selection.cache import open_cache
+from resample._model_selection.records import SplitOutcome
+from resample._model_selection.scoring import score_split
 from resample._utils.progress import parallel_with_progress
-from resample._model_selection.scoring import SplitScore, score_split
+from resample._utils.sklearn_compat import check_method_params, safe_indexing
 from resample.exceptions import FitFailedError
 
-__all__ = ["SplitOutcome", "run_splits", "score_fitted", "describe_split", "check_error_score", "as_index"]
-
-
-@dataclass(frozen=True)
-class SplitOutcome:
-    """What one split produced: its score record, the fitted model and timings."""
-
-    scored: SplitScore | None
-    estimator: object
-    fit_time: float
-    score_time: float
-    error: str | None = None  # "ExceptionType: message" when the split failed
-    all_rows: float | None = None  # mean per-sample value of the fold model on every row (Davison-Hinkley)
+__all__ = ["SplitOutcome", "run_splits", "score_fitted", "describe_split", "as_index"]
 
 
 def describe_split(i, n_splits, train, test):
@@ -50,12 +37,12 @@ def _fail(exc, i, n_splits, train, test, error_score, stage):
 
 
 def _subset(X, idx):
-    return None if X is None else _safe_indexing(X, idx)
+    return None if X is None else safe_indexing(X, idx)
 
 
 def _fit_and_score(estimator, X, y, train, test, scorer, fit_params, i, n_splits, error_score, keep, all_rows=False):
     model = clone(estimator)  # never fit the caller's object
-    params = _check_method_params(X, params=fit_params, indices=train) if fit_params else {}
+    params = check_method_params(X, params=fit_params, indices=train) if fit_params else {}
     start = time.perf_counter()
     try:
         if y is None:
@@ -116,8 +103,6 @@ def run_splits(
 
 def _lookup(memory, estimator, X, y, splits, scorer, fit_params, error_score, keep, all_rows):
     """``(cache, key per split, {split: stored outcome})``; no cache: ``(None, [None, ...], {})``."""
-    from resample._model_selection.cache import open_cache
-
     cache = open_cache(memory)
     run_key = None
     if cache is not None:
@@ -146,14 +131,6 @@ def _fit_score_store(cache, key, estimator, X, y, train, test, scorer, fit_param
 
 def _indexed(j, *args):
     return j, _fit_score_store(*args)
-
-
-def check_error_score(error_score):
-    if isinstance(error_score, str):
-        if error_score != "raise":
-            raise ValueError(f"error_score={error_score!r} is not allowed: use 'raise' or a number such as np.nan.")
-    elif isinstance(error_score, bool) or not isinstance(error_score, numbers.Real):
-        raise TypeError(f"error_score must be 'raise' or a number (e.g. np.nan); got {error_score!r}.")
 
 
 def as_index(a):

@@ -13,7 +13,6 @@ LOOCV, the per-sample values' over sqrt(n)).
 import warnings
 
 import numpy as np
-from sklearn.utils import _safe_indexing
 
 from resample._model_selection.adjust import oof_average
 from resample._model_selection.results import CVResult, normal_interval
@@ -23,6 +22,7 @@ from resample._model_selection.scoring import (
     scorer_name,
 )
 from resample._utils.notes import Note, NoteKind
+from resample._utils.sklearn_compat import safe_indexing
 from resample.exceptions import ResampleWarning
 
 __all__ = ["check_failures", "naive_standard_error", "pool"]
@@ -102,7 +102,7 @@ def _estimate(record, y, scorer, name):
     if not single:
         return float(np.average(scores, weights=n_test)), naive_standard_error(scores), ()
     if record.predictions is not None and pointwise_metric(scorer) is None and y is not None:
-        estimate = pooled_score(scorer, _safe_indexing(y, record.sample_index), record.predictions)
+        estimate = pooled_score(scorer, safe_indexing(y, record.sample_index), record.predictions)
         note = Note(
             NoteKind.POOLING,
             f"{name} is not a mean over samples and is undefined on one-sample test sets: the estimate is "

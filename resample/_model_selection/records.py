@@ -14,6 +14,9 @@ reader branches on a dict key.
     One clone fitted and scored per split (joblib), with failures recorded.
 ``BatchedRecord``
     The same, with all fold models fitted together by the estimator's ``fit_folds``.
+
+The refit paths collect one :class:`SplitOutcome` per split (what the engine's fit
+and score of one split produced, and what the cache stores).
 """
 
 from dataclasses import dataclass, field, replace
@@ -22,9 +25,22 @@ from typing import ClassVar
 import numpy as np
 
 from resample._model_selection.results import SplitIndices
+from resample._model_selection.scoring import SplitScore
 from resample._utils.notes import Note, NoteKind
 
-__all__ = ["ClosedFormRecord", "RefitRecord", "BatchedRecord"]
+__all__ = ["SplitOutcome", "ClosedFormRecord", "RefitRecord", "BatchedRecord"]
+
+
+@dataclass(frozen=True)
+class SplitOutcome:
+    """What one split produced: its score record, the fitted model and timings."""
+
+    scored: SplitScore | None  # None when the split failed
+    estimator: object
+    fit_time: float
+    score_time: float
+    error: str | None = None  # "ExceptionType: message" when the split failed
+    all_rows: float | None = None  # mean per-sample value of the fold model on every row (Davison-Hinkley)
 
 
 @dataclass(frozen=True, eq=False)

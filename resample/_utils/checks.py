@@ -12,15 +12,28 @@ import numbers
 import numpy as np
 from sklearn.metrics import check_scoring as _sk_check_scoring
 from sklearn.metrics import get_scorer_names
-from sklearn.utils.validation import _num_samples
 
-from resample._utils.column_checks import (
-    check_frame_columns,
-    check_missing_target,
+from resample._utils.column_checks import check_frame_columns, check_missing_target
+from resample._utils.messages import short_repr
+
+# This module owns input validation: the generic rules and the checks of samples live
+# in rules.py and sample_checks.py (one idea each) and are imported from here.
+from resample._utils.rules import CONFIDENCE_LEVEL, check_confidence_level, check_int, check_option
+from resample._utils.sample_checks import (
+    MAX_RESAMPLES,
+    check_acceleration,
+    check_batch,
+    check_n_resamples,
+    check_samples,
+    check_statistic_shape,
+    check_vectorized,
 )
-from resample._utils.sklearn_compat import allows_nan
+from resample._utils.sklearn_compat import _num_samples, allows_nan
 
 __all__ = [
+    "CONFIDENCE_LEVEL",
+    "MAX_RESAMPLES",
+    "check_acceleration",
     "check_batch",
     "check_compare",
     "check_confidence_level",
@@ -41,48 +54,22 @@ __all__ = [
 ]
 
 
-def _short(value, limit=60):
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def check_estimator(estimator, name="estimator"):
     """The wrapped object must have ``fit``."""
     if not hasattr(estimator, "fit") or not callable(estimator.fit):
         raise TypeError(
             f"{name} must be an estimator with a fit method (a scikit-learn estimator, "
-            f"Pipeline or compatible object); got {_short(estimator)} of type "
+            f"Pipeline or compatible object); got {short_repr(estimator)} of type "
             f"{type(estimator).__name__}."
         )
     return estimator
-
-
-def check_int(value, name, *, low=None, high=None, what=None):
-    """An integer in ``[low, high]``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int; got {_short(value)} of type {type(value).__name__}.")
-    if (low is not None and value < low) or (high is not None and value > high):
-        bounds = what or (
-            f">= {low}" if high is None else f"between {low} and {high}" if low is not None else f"<= {high}"
-        )
-        raise ValueError(f"{name}={value!r} is out of range: it must be {bounds}.")
-    return int(value)
-
-
-def check_confidence_level(level, name="confidence_level"):
-    """A confidence level strictly between 0 and 1."""
-    if isinstance(level, bool) or not isinstance(level, numbers.Real):
-        raise TypeError(f"{name} must be a float strictly between 0 and 1; got {_short(level)}.")
-    if not 0 < level < 1:
-        raise ValueError(f"{name}={level!r} is out of range: it must be strictly between 0 and 1 (e.g. 0.95).")
-    return float(level)
 
 
 def num_samples(X, name="X"):
     try:
         return _num_samples(X)
     except TypeError as exc:
-        raise TypeError(f"{name} must be array-like with a first axis of samples; got {_short(X)}.") from exc
+        raise TypeError(f"{name} must be array-like with a first axis of samples; got {short_repr(X)}.") from exc
 
 
 def _requires_y(estimator):
@@ -241,7 +228,7 @@ def check_n_splits(n_splits, n_samples, name="n_splits"):
 def check_test_size(test_size, n_samples, name="test_size"):
     """A fraction in (0, 1) or a count in [1, n - 1] that leaves both sides non-empty."""
     if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real):
-        raise TypeError(f"{name} must be a float in (0, 1) or an int; got {_short(test_size)}.")
+        raise TypeError(f"{name} must be a float in (0, 1) or an int; got {short_repr(test_size)}.")
     if isinstance(test_size, numbers.Integral):
         if not 1 <= test_size <= n_samples - 1:
             raise ValueError(f"{name}={test_size} is out of range: as a count it must be between 1 and {n_samples - 1}.")
@@ -273,7 +260,7 @@ def check_scoring(estimator, scoring, name="scoring"):
     if scoring is not None and not isinstance(scoring, str) and not callable(scoring):
         raise TypeError(
             f"{name} must be a scorer name, a callable scorer(estimator, X, y) or None; "
-            f"got {_short(scoring)} of type {type(scoring).__name__}. "
+            f"got {short_repr(scoring)} of type {type(scoring).__name__}. "
             "Several metrics at once are not supported: run one estimator per metric."
         )
     if scoring is None:
@@ -303,142 +290,6 @@ def check_scoring(estimator, scoring, name="scoring"):
 # estimators; kept here so that every entry point words its messages alike)
 
 
-def check_option(value, name, options):
-    """``value`` must be one of ``options`` (a mapping or a collection of names)."""
-    if not isinstance(value, str) or value not in options:
-        allowed = ", ".join(repr(o) for o in options)
-        raise ValueError(f"{name}={_short(value)} is not allowed: it must be one of {allowed}.")
-    return value
-
-
-def check_acceleration(a, name="acceleration"):
-    """A given BCa acceleration must be a finite number with ``|a| < 1``.
-
-    BCa's adjusted level is ``Phi(z0 + (z0 + z) / (1 - a (z0 + z)))`` (Efron 1987,
-    eq. 2.3): for ``|a| >= 1`` the denominator changes sign inside the usual levels
-    and the interval comes out reversed. Estimated accelerations are small (Efron
-    and Tibshirani: typically ``|a| < 0.2``).
-
-    Examples
-    --------
-    >>> check_acceleration(0.05)
-    0.05
-    >>> check_acceleration(5.0)
-    Traceback (most recent call last):
-    ...
-    ValueError: acceleration=5.0 is out of range: a given BCa acceleration must be a finite number with |a| < 1 (estimated ones are typically below 0.2), or "jackknife" / "regression" to estimate it.
-    """
-    value = float(a)
-    if not np.isfinite(value) or abs(value) >= 1:
-        raise ValueError(
-            f"{name}={a!r} is out of range: a given BCa acceleration must be a finite number with |a| < 1 "
-            f'(estimated ones are typically below 0.2), or "jackknife" / "regression" to estimate it.'
-        )
-    return value
-
-
-#: The most resamples one call may ask for. Each block of 256 resamples gets its own
-#: child stream, so 10^8 resamples already mean 390,625 streams (and hours of work);
-#: beyond it a typo (10**15) would fail deep inside with an OverflowError.
-MAX_RESAMPLES = 10**8
-
-
-def check_n_resamples(n_resamples, *, previous=0, name="n_resamples"):
-    """At least one resample (none when ``previous`` resamples are passed back in), at most MAX_RESAMPLES."""
-    check_int(n_resamples, name, low=0, high=MAX_RESAMPLES,
-              what=f"between 1 and {MAX_RESAMPLES:,} (10**8; more would take days and fail for memory)")
-    if n_resamples < 1 and previous < 1:
-        raise ValueError(
-            f"{name}={n_resamples} is out of range: it must be >= 1 "
-            "(0 is allowed only when a bootstrap_result with resamples is passed back in)."
-        )
-    return int(n_resamples)
-
-
-def check_batch(batch, name="batch"):
-    """None (chosen automatically) or a positive int."""
-    if batch is None:
-        return None
-    return check_int(batch, name, low=1)
-
-
-def check_vectorized(vectorized, statistic, name="vectorized"):
-    """True, False, or None (True when ``statistic`` takes an ``axis`` argument)."""
-    if vectorized not in (True, False, None):
-        raise ValueError(f"{name}={_short(vectorized)} is not allowed: it must be True, False or None.")
-    if not callable(statistic):
-        raise TypeError(f"statistic must be callable; got {_short(statistic)} of type {type(statistic).__name__}.")
-    if vectorized is None:
-        import inspect
-
-        try:
-            vectorized = "axis" in inspect.signature(statistic).parameters
-        except (TypeError, ValueError):  # builtins without a signature
-            vectorized = False
-    return bool(vectorized)
-
-
-def check_samples(data, *, paired, axis=0, min_samples=2, name="data"):
-    """A sequence of numeric samples, observations along ``axis``, moved to the last axis.
-
-    Returns a list of float or integer arrays (the caller's arrays are not changed;
-    ``np.moveaxis`` returns views). Paired samples must have equal lengths.
-    """
-    if isinstance(data, np.ndarray) or not hasattr(data, "__len__") or isinstance(data, str):
-        raise TypeError(
-            f"{name} must be a sequence of samples, e.g. (x,) for one sample or (x, y) for two; "
-            f"got {_short(data)} of type {type(data).__name__}."
-        )
-    if len(data) == 0:
-        raise ValueError(f"{name} is empty; it must hold at least one sample, e.g. (x,).")
-    if paired not in (True, False):
-        raise ValueError(f"paired={_short(paired)} is not allowed: it must be True or False.")
-    check_int(axis, "axis")
-    samples = []
-    for j, sample in enumerate(data):
-        a = np.asarray(sample)
-        if a.dtype.kind not in "biuf":
-            raise TypeError(
-                f"{name}[{j}] must be numeric (bool, integer or float); got dtype {a.dtype}. "
-                "Encode categories as numbers first."
-            )
-        if a.ndim == 0:
-            raise ValueError(f"{name}[{j}] is a scalar; each sample must be an array of observations along axis={axis}.")
-        if not -a.ndim <= axis < a.ndim:
-            raise ValueError(f"axis={axis} is out of range for {name}[{j}] with {a.ndim} dimension(s).")
-        a = np.moveaxis(a, axis, -1)
-        if a.shape[-1] < min_samples:
-            raise ValueError(
-                f"{name}[{j}] has {a.shape[-1]} observation(s) along axis={axis}; at least {min_samples} are needed."
-            )
-        if a.dtype.kind == "f" and not np.isfinite(a).all():
-            raise ValueError(f"{name}[{j}] contains NaN or infinity; every observation must be finite.")
-        samples.append(a)
-    if paired:
-        lengths = [s.shape[-1] for s in samples]
-        if len(set(lengths)) > 1:
-            raise ValueError(
-                f"paired=True needs samples of equal length, one observation of each per unit; got lengths {lengths}."
-            )
-    return samples
-
-
-def check_statistic_shape(value, expected, what):
-    """The statistic returned an array of ``expected`` shape for ``what``."""
-    value = np.asarray(value)
-    if value.shape != tuple(expected):
-        raise ValueError(
-            f"statistic returned shape {value.shape} for {what}; expected {tuple(expected)}. "
-            "A vectorized statistic must reduce the last axis (axis=-1) of each sample and keep the others."
-        )
-    if value.dtype.kind not in "biuf":
-        raise TypeError(f"statistic returned dtype {value.dtype} for {what}; it must return real numbers.")
-    return value
-
-
-# --- honest intervals and model comparison ----------------------------------------
-# (checks used by the nested interval of KFoldCV and by resample.compare)
-
 _POINTWISE_NAMES = "'neg_mean_squared_error', 'neg_mean_absolute_error', 'accuracy' or 'neg_log_loss'"
 
 
@@ -451,7 +302,7 @@ def check_pointwise(scorer, scoring, y, what):
     if pointwise_metric(scorer) is None:
         raise ValueError(
             f"{what} needs a metric that is a mean of per-sample values ({_POINTWISE_NAMES}); "
-            f"got scoring={_short(scoring)}."
+            f"got scoring={short_repr(scoring)}."
         )
 
 
@@ -459,7 +310,7 @@ def check_nested(n_splits, cv, scorer, scoring, y, n_samples):
     """``interval="nested"`` of KFoldCV: its own k-fold partitions, K >= 3, a per-sample metric."""
     if cv is not None:
         raise ValueError(
-            f"interval='nested' draws its own random k-fold partitions, so it cannot use cv={_short(cv)}; "
+            f"interval='nested' draws its own random k-fold partitions, so it cannot use cv={short_repr(cv)}; "
             "pass n_splits (and n_repeats) instead, or use interval='naive'."
         )
     if n_splits < 3:
@@ -474,10 +325,8 @@ def check_nested(n_splits, cv, scorer, scoring, y, n_samples):
         )
 
 
-def check_compare(method, methods, cv, n_repeats):
-    """``method``, ``cv`` and ``n_repeats`` of :func:`resample.compare`, and that they fit together."""
-    check_option(method, "method", methods)
-    check_int(n_repeats, "n_repeats", low=1)
+def check_compare(method, cv):
+    """``cv`` of :func:`resample.compare`, and that it fits ``method`` (whose own rule is checked already)."""
     if isinstance(cv, str):
         if cv != "5x2":
             raise ValueError(f"cv={cv!r} is not allowed: as a string it must be '5x2' (five repeats of 2-fold CV).")
@@ -485,17 +334,17 @@ def check_compare(method, methods, cv, n_repeats):
         if not hasattr(cv, "__iter__"):
             raise TypeError(
                 f"cv must be None, an int (number of folds), '5x2', a splitter or an iterable of "
-                f"(train, test) index pairs; got {_short(cv)} of type {type(cv).__name__}."
+                f"(train, test) index pairs; got {short_repr(cv)} of type {type(cv).__name__}."
             )
     if isinstance(cv, numbers.Integral):  # check_int refuses a bool
         check_int(cv, "cv", low=2)
     if method.startswith("5x2cv") and cv not in (None, "5x2"):
         raise ValueError(
             f"method={method!r} is defined on five repeats of 2-fold CV; pass cv='5x2' (or leave cv=None), "
-            f"not cv={_short(cv)}."
+            f"not cv={short_repr(cv)}."
         )
     if method == "nested" and cv is not None and not isinstance(cv, numbers.Integral):
         raise ValueError(
             f"method='nested' draws its own random k-fold partitions; pass cv as the number of folds (>= 3), "
-            f"not cv={_short(cv)}."
+            f"not cv={short_repr(cv)}."
         )

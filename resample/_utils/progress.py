@@ -5,7 +5,9 @@ stderr when the caller passed ``progress=True``, nothing otherwise. tqdm is impo
 only when a bar is asked for, so the core does not depend on it.
 """
 
-__all__ = ["check_progress", "progress_bar", "parallel_with_progress"]
+from resample._utils.sklearn_compat import validate_parameters
+
+__all__ = ["check_progress", "require_tqdm", "progress_bar", "parallel_with_progress"]
 
 
 class _NoBar:
@@ -36,10 +38,14 @@ def check_progress(progress, name="progress"):
     >>> check_progress("yes")
     Traceback (most recent call last):
     ...
-    TypeError: progress must be True or False; got 'yes' of type str.
+    resample.exceptions.ParameterError: progress must be True or False; got 'yes' of type str.
     """
-    if progress not in (True, False) or not isinstance(progress, (bool, int)):
-        raise TypeError(f"{name} must be True or False; got {progress!r} of type {type(progress).__name__}.")
+    validate_parameters({name: ["boolean"]}, {name: progress})
+    return require_tqdm(progress, name)
+
+
+def require_tqdm(progress, name="progress"):
+    """With ``progress`` true, fail at once (before any work) when tqdm is missing."""
     if progress:
         try:
             import tqdm  # noqa: F401

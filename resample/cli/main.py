@@ -45,7 +45,7 @@ def _argument(convert, what, check):
     return parse
 
 
-_positive_int = _argument(int, "an integer", lambda v: check_int(v, "value", low=1, what="at least 1"))
+_positive_int = _argument(int, "an integer", lambda v: check_int(v, "value", low=1))
 _resamples = _argument(int, "an integer", lambda v: check_n_resamples(v, name="value"))
 
 
@@ -58,7 +58,7 @@ def _nonzero(v):
 _n_jobs = _argument(int, "an integer", _nonzero)
 _level = _argument(float, "a number", lambda v: check_confidence_level(v, "value"))
 _seed = _argument(
-    int, "a non-negative integer", lambda v: check_int(v, "value", low=0, what="non-negative (seeds are non-negative integers)")
+    int, "a non-negative integer", lambda v: check_int(v, "value", low=0)
 )
 
 

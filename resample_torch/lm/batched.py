@@ -30,16 +30,13 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.base import clone
 
-from resample._utils.progress import progress_bar
-from resample_torch._base import derive_seeds, history_frame
-from resample_torch._checks import check_batch_folds
+from resample._protocol import progress_bar
 from resample_torch.lm import cells
-from resample_torch.lm.model import OPTIMIZERS, dropout_masks
-from resample_torch.lm.text import Vocabulary, as_blocks
+from resample_torch.lm.network import detach_state
+from resample_torch.lm.training import OPTIMIZERS, dropout_masks
 
-__all__ = ["StackedCharRNN", "fit_folds", "train_stacked"]
+__all__ = ["StackedCharRNN", "train_stacked", "train_folds"]
 
 
 class StackedCharRNN:
@@ -127,10 +124,6 @@ def _project(w, inp):
 def _stacked_layer(cell, w, inp, state, resets, keep):
     """One recurrent layer of all K models over (K, T, B, in); returns (K, T, B, H), state."""
     return cells.CELL_LOOPS[cell](_project(w, inp), state, w["w_hh"], w["b_hh"], keep, frozenset(resets))
-
-
-def _detach(state):
-    return [tuple(s.detach() for s in st) if isinstance(st, tuple) else st.detach() for st in state]
 
 
 class _MaskedOptimizer:
@@ -259,7 +252,7 @@ def train_stacked(stacked, layouts, *, bptt, max_epochs, optimizer, lr, weight_d
             if grad_clip is not None:
                 _clip_per_model(params, grad_clip)
             opt.step(epoch, i, bool(active[i].all()))
-            state = _detach(state)
+            state = detach_state(state)
             total += nll.detach().double()
             bar.update()
         for k, value in enumerate((total.cpu().numpy() / np.maximum(n_chars, 1)).tolist()):
@@ -285,79 +278,15 @@ def _stacked_masks(widths, chunk, T, B, p, generators, device):
     return out
 
 
-#: On the CPU, the largest hidden size at which K = 5 folds trained together beat
-#: five one-by-one fits by at least 1.1x, per cell (1 layer, batch 32, bptt 64;
-#: benchmarks/results/torch_folds_cpu_rule.md, from ``bench_torch_folds.py
-#: --hidden-sizes 24,64,128``). LSTM: never, since one-by-one fits run oneDNN's
-#: fused LSTM kernel, which the stacked Python time loop cannot match.
-CPU_MAX_HIDDEN = {"gru": 64, "rnn": 128, "lstm": 0}
+def train_folds(models, layouts, *, generators, **training):
+    """Train ``models`` (one :class:`CharRNN` per fold) on their ``layouts`` as one stacked model.
 
-
-def batching_choice(estimator):
-    """``(batch, reason)``: whether ``fit_folds`` trains the folds together, and why.
-
-    ``batch_folds=True``/``False`` decide; ``"auto"`` reads the measured rule: on
-    CUDA always (K small models fill a GPU better than one), on the CPU when
-    ``hidden_size`` is at most :data:`CPU_MAX_HIDDEN` of the cell, elsewhere never.
+    ``generators`` draw each model's dropout masks; ``training`` holds the keywords
+    of :func:`train_stacked` (bptt, max_epochs, optimizer, lr, ...). The trained
+    weights are copied back into ``models``; returns the per-fold epoch losses and the
+    epochs' seconds.
     """
-    mode = check_batch_folds(estimator.batch_folds)
-    if isinstance(mode, bool):
-        return mode, f"batch_folds={mode}"
-    device = estimator._check_params()
-    cell, hidden = estimator.cell, estimator.hidden_size
-    if device.type == "cuda":
-        return True, ("batch_folds='auto' on CUDA: folds trained together (the GPU rule is not yet measured; "
-                      "benchmarks/run_torch_gpu.sh)")
-    if device.type == "cpu":
-        limit = CPU_MAX_HIDDEN[cell]
-        if hidden <= limit:
-            return True, (f"batch_folds='auto' on the CPU: {cell} with hidden_size={hidden} <= {limit}, where "
-                          "training the folds together was measured faster (benchmarks/results/torch_folds_cpu_rule.md)")
-        why = (f"{cell} with hidden_size={hidden} > {limit}" if limit
-               else f"{cell}: torch's fused one-by-one LSTM kernel is faster")
-        return False, (f"batch_folds='auto' on the CPU: {why}, so the folds are fitted one by one "
-                       "(benchmarks/results/torch_folds_cpu_rule.md)")
-    return False, f"batch_folds='auto' on {device.type}: fold batching is not measured there; one by one"
-
-
-def fit_folds(estimator, X, splits, random_states):
-    """The fold-batching protocol for :class:`~resample_torch.CharRNNLanguageModel`."""
-    batch, _reason = batching_choice(estimator)
-    device = estimator._check_params()
-    if not batch:
-        return NotImplemented
-    rows = as_blocks(X)
-    vocab = Vocabulary(estimator.alphabet)
-    layouts = []
-    for k, (train, _test) in enumerate(splits):
-        train = np.asarray(train, dtype=np.intp)
-        if train.size == 0:
-            raise ValueError(f"split {k} has no training rows; use a smaller gap or more folds.")
-        layouts.append(estimator._training_layout([rows[i] for i in train], vocab, f"training text of split {k}"))
-    seeds = [derive_seeds(rs, 2) for rs in random_states]
-    models = [estimator._new_module(vocab, s[0], device) for s in seeds]
-    generators = [estimator._new_generator(s[1], device) for s in seeds]
     stacked = StackedCharRNN(models)
-    histories, times = train_stacked(
-        stacked,
-        layouts,
-        bptt=estimator.bptt,
-        max_epochs=estimator.max_epochs,
-        optimizer=estimator.optimizer,
-        lr=estimator.lr,
-        weight_decay=estimator.weight_decay,
-        grad_clip=estimator.grad_clip,
-        dropout=estimator.dropout,
-        generators=generators,
-        device=device,
-        progress=estimator.progress,
-    )
+    histories, times = train_stacked(stacked, layouts, generators=generators, **training)
     stacked.copy_to(models)
-    fitted = []
-    for k, model in enumerate(models):
-        est = clone(estimator)
-        est.history_ = history_frame(histories[k], estimator.lr, times)
-        est.vocabulary_ = vocab
-        est.n_chars_ = layouts[k].n_chars
-        fitted.append(est._finish(model, device))
-    return fitted
+    return histories, times

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from resample import bootstrap
+from resample_torch._checks import check_choice
 from resample_torch.lm.model import BlockLogLikelihood, CharRNNLanguageModel
 from resample_torch.lm.text import as_blocks
 
@@ -161,8 +162,7 @@ def block_bootstrap_perplexity(
     >>> round(res.estimate, 4), res.confidence_interval.low <= res.estimate <= res.confidence_interval.high
     (1.3125, True)
     """
-    if unit not in _UNITS:
-        raise ValueError(f"unit={unit!r} is not supported; allowed: {', '.join(repr(u) for u in _UNITS)}.")
+    check_choice(unit, "unit", _UNITS)
     if isinstance(source, CharRNNLanguageModel):
         if X is None:
             raise ValueError("X is None: pass the held-out text blocks to score with the model.")

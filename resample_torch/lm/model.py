@@ -1,35 +1,23 @@
-"""Character-level recurrent language models, trained by truncated BPTT.
+"""Character-level recurrent language models as scikit-learn estimators.
 
-The training text (the rows of ``X`` joined where they were adjacent in the text)
-is laid out as ``batch_size`` parallel streams, as in pytorch/examples'
-``word_language_model``::
-
-    symbols  s0 s1 s2 ... (every run of contiguous text starts with BOS)
-    streams  column b holds symbols b*L .. b*L+L-1          -> (L, batch_size)
-    chunks   rows t .. t+bptt-1 of every stream, in order    -> (bptt, batch_size)
-
-Each chunk is a step of gradient descent; the hidden state is carried from one
-chunk to the next and detached, so gradients flow back at most ``bptt`` symbols.
-Where a stream reaches a BOS (text cut by a removed fold, or a new document) the
-hidden state of that stream is reset to zero, and the BOS itself is never a target.
+:class:`CharRNNLanguageModel` checks its parameters, lays the training text out as
+streams (:mod:`resample_torch.lm.training`), builds a fresh :class:`CharRNN`
+(:mod:`resample_torch.lm.network`) in every fit, trains it by truncated BPTT, and
+scores held-out blocks by their log-likelihood. Its ``fit_folds`` (the core's
+fold-batching protocol) trains the models of all folds as one stacked model
+(:mod:`resample_torch.lm.batched`).
 """
 
 import math
-import time
-from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
-from torch import nn
 
-from resample._utils.progress import check_progress, progress_bar
-from resample._utils.random import as_generator, int_seed
-
+from resample._protocol import as_generator, check_progress, int_seed
 from resample_torch._base import TorchEstimatorBase, derive_seeds, history_frame, resolve_device, seeded
-from resample_torch.lm.text import Vocabulary, as_blocks, contiguous_runs
 from resample_torch._checks import (
     check_alphabet,
     check_batch_folds,
@@ -39,226 +27,18 @@ from resample_torch._checks import (
     check_nonnegative_float,
     check_positive_float,
 )
+from resample_torch.lm.batched import train_folds
+from resample_torch.lm.batching_rule import batching_choice
+from resample_torch.lm.network import CELLS, CharRNN
+from resample_torch.lm.text import BlockLogLikelihood, Vocabulary, as_blocks, contiguous_runs
+from resample_torch.lm.training import OPTIMIZERS, make_layout, train_single
 
 __all__ = ["CharRNN", "CharRNNLanguageModel", "BlockLogLikelihood"]
-
-#: cell name -> (torch module, gates per hidden unit)
-CELLS = {"rnn": (nn.RNN, 1), "gru": (nn.GRU, 3), "lstm": (nn.LSTM, 4)}
-
-#: Optimizers whose update is elementwise, so K stacked models can share one
-#: (see ``_batched.py``); name -> torch class.
-OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
 
 #: Symbols per forward pass when scoring (the hidden state is carried across).
 EVAL_CHUNK = 2048
 
 
-class BlockLogLikelihood(NamedTuple):
-    """Per-row held-out log-likelihood (nats) and number of symbols scored.
-
-    Examples
-    --------
-    >>> ll = BlockLogLikelihood(np.array([-6.0, -2.0]), np.array([4, 4]))
-    >>> float(-ll.log_likelihood.sum() / ll.n_symbols.sum())  # mean NLL per symbol
-    1.0
-    """
-
-    log_likelihood: np.ndarray
-    n_symbols: np.ndarray
-
-
-# --------------------------------------------------------------------------- model
-class CharRNN(nn.Module):
-    """Embedding, ``num_layers`` recurrent layers, linear decoder to symbol logits.
-
-    Each layer is its own one-layer ``nn.RNN``/``nn.GRU``/``nn.LSTM`` so that dropout
-    between layers uses masks drawn by the trainer (the same masks whether the model
-    is trained alone or stacked with the other folds' models).
-
-    Examples
-    --------
-    >>> net = CharRNN(vocab_size=257, embedding_dim=8, hidden_size=16, num_layers=2, cell="lstm")
-    >>> x = torch.zeros(5, 3, dtype=torch.long)  # (time, streams)
-    >>> logits, state = net(x, net.init_state(3, torch.device("cpu")))
-    >>> tuple(logits.shape), len(state), len(state[0])
-    ((5, 3, 257), 2, 2)
-    """
-
-    def __init__(self, vocab_size, embedding_dim, hidden_size, num_layers, cell):
-        super().__init__()
-        rnn_cls, _ = CELLS[cell]
-        self.cell = cell
-        self.embedding = nn.Embedding(vocab_size, embedding_dim)
-        self.layers = nn.ModuleList(
-            rnn_cls(embedding_dim if i == 0 else hidden_size, hidden_size) for i in range(num_layers)
-        )
-        self.decoder = nn.Linear(hidden_size, vocab_size)
-
-    @property
-    def widths(self):
-        """Widths of the tensors dropout applies to: the embedding, then each layer."""
-        return [self.embedding.embedding_dim] + [layer.hidden_size for layer in self.layers]
-
-    def init_state(self, batch_size, device):
-        """Zero hidden state: one ``(1, B, H)`` tensor per layer, a pair for LSTM."""
-        def zeros(layer):
-            return torch.zeros(1, batch_size, layer.hidden_size, device=device)
-
-        if self.cell == "lstm":
-            return [(zeros(layer), zeros(layer)) for layer in self.layers]
-        return [zeros(layer) for layer in self.layers]
-
-    def forward(self, x, state, resets=(), keep=None, masks=None):
-        """Logits of the next symbol at every position.
-
-        x      : (T, B) symbol codes
-        state  : from ``init_state`` or a previous call
-        resets : sorted time offsets t at which some stream's state is zeroed
-                 before reading x[t] (where ``keep[t, b] == 0``)
-        keep   : (T, B) float, 0 where a stream restarts
-        masks  : dropout masks, one per entry of ``widths``, each (T, B, width)
-        returns: logits (T, B, V), new state
-        """
-        h = self.embedding(x)  # (T, B, E)
-        if masks is not None:
-            h = h * masks[0]
-        new_state = []
-        for i, layer in enumerate(self.layers):
-            h, s = _run_layer(layer, h, state[i], resets, keep)  # (T, B, H)
-            if masks is not None:
-                h = h * masks[i + 1]
-            new_state.append(s)
-        return self.decoder(h), new_state  # (T, B, V)
-
-
-def _mask_state(state, keep_t):
-    """Zero the state of streams where ``keep_t`` (B,) is 0."""
-    m = keep_t.view(1, -1, 1)
-    if isinstance(state, tuple):
-        return tuple(s * m for s in state)
-    return state * m
-
-
-def _run_layer(layer, inp, state, resets, keep):
-    """One recurrent layer over (T, B, in), resetting streams at ``resets``.
-
-    Between resets the layer runs as one call of torch's own fused loop.
-    """
-    if not resets:
-        return layer(inp, state)
-    outs, prev, T = [], 0, inp.shape[0]
-    for t in list(resets) + [T]:
-        if t > prev:
-            out, state = layer(inp[prev:t], state)
-            outs.append(out)
-        if t < T:
-            state = _mask_state(state, keep[t])
-        prev = t
-    return torch.cat(outs), state
-
-
-def detach_state(state):
-    """Cut the graph between chunks (truncated BPTT)."""
-    return [tuple(s.detach() for s in st) if isinstance(st, tuple) else st.detach() for st in state]
-
-
-# -------------------------------------------------------------------------- layout
-@dataclass(frozen=True, eq=False)
-class Layout:
-    """The training text of one model, as streams and chunks (numpy, host side)."""
-
-    inp: np.ndarray  # (L, B) int64 input symbols
-    tgt: np.ndarray  # (L, B) int64 next symbols; BOS targets are ignored
-    keep: np.ndarray  # (L, B) float32, 0 where the input is BOS (state reset)
-    reset_rows: np.ndarray  # rows t where some stream restarts
-    n_chars: int  # symbols scored in one epoch
-    bos: int
-
-    @property
-    def length(self):
-        return self.inp.shape[0]
-
-    def chunks(self, bptt):
-        """``(start, stop, resets, n_scored)`` of every chunk, in order."""
-        out = []
-        for start in range(0, self.length, bptt):
-            stop = min(start + bptt, self.length)
-            lo, hi = np.searchsorted(self.reset_rows, [start, stop])
-            resets = [int(t) - start for t in self.reset_rows[lo:hi]]
-            out.append((start, stop, resets, int((self.tgt[start:stop] != self.bos).sum())))
-        return out
-
-
-def make_layout(run_codes, bos, batch_size, what="training text"):
-    """Streams of the runs of contiguous text ``run_codes`` (list of int arrays)."""
-    pieces = []
-    for codes in run_codes:
-        pieces.append(np.array([bos], dtype=np.int64))
-        pieces.append(codes)
-    seq = np.concatenate(pieces)
-    length = (len(seq) - 1) // batch_size
-    if length < 1:
-        raise ValueError(
-            f"the {what} has {len(seq) - len(run_codes)} symbols in {len(run_codes)} stretch(es), too few for "
-            f"batch_size={batch_size} streams: it needs at least {batch_size} symbols. "
-            "Use a smaller batch_size or more text."
-        )
-    used = length * batch_size
-    inp = seq[:used].reshape(batch_size, length).T.copy()  # (L, B): column b is stream b
-    tgt = seq[1 : used + 1].reshape(batch_size, length).T.copy()
-    restart = inp == bos
-    keep = (~restart).astype(np.float32)
-    return Layout(inp, tgt, keep, np.flatnonzero(restart.any(axis=1)), int((tgt != bos).sum()), int(bos))
-
-
-# ------------------------------------------------------------------------- training
-def dropout_masks(widths, T, B, p, generator, device):
-    """Inverted-dropout masks, one (T, B, width) tensor per width, from ``generator``."""
-    return [
-        torch.empty(T, B, w, device=device).bernoulli_(1 - p, generator=generator).div_(1 - p) for w in widths
-    ]
-
-
-def train_single(model, layout, *, bptt, max_epochs, optimizer, grad_clip, dropout, generator, device,
-                 progress=False, on_epoch=None):
-    """Truncated BPTT over ``layout``; returns ``(losses, times, extra)``: the mean training
-    NLL of each epoch, its seconds, and what ``on_epoch(epoch, model)`` returned after it."""
-    inp = torch.as_tensor(layout.inp, device=device)
-    tgt = torch.as_tensor(layout.tgt, device=device)
-    keep = torch.as_tensor(layout.keep, device=device)
-    bos, V, B = layout.bos, model.decoder.out_features, inp.shape[1]
-    plan = layout.chunks(bptt)  # host side: no device sync inside the loop
-    params = [p for p in model.parameters()]
-    history, times, extra = [], [], []
-    bar = progress_bar(max_epochs * len(plan), desc="training chunks", enabled=progress)
-    for epoch in range(1, max_epochs + 1):
-        t0 = time.perf_counter()
-        model.train()
-        state = model.init_state(B, device)
-        total = torch.zeros((), device=device)
-        for start, stop, resets, count in plan:
-            masks = dropout_masks(model.widths, stop - start, B, dropout, generator, device) if dropout else None
-            logits, state = model(inp[start:stop], state, resets, keep[start:stop], masks)
-            nll = F.cross_entropy(logits.reshape(-1, V), tgt[start:stop].reshape(-1), ignore_index=bos, reduction="sum")
-            loss = nll / max(count, 1)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if grad_clip is not None:
-                torch.nn.utils.clip_grad_norm_(params, grad_clip)
-            optimizer.step()
-            state = detach_state(state)
-            total += nll.detach()
-            bar.update()
-        history.append(float(total) / max(layout.n_chars, 1))
-        times.append(time.perf_counter() - t0)
-        if on_epoch is not None:
-            model.eval()
-            extra.append(on_epoch(epoch, model) or {})
-    bar.close()
-    return history, times, extra
-
-
-# ------------------------------------------------------------------------ estimator
 class CharRNNLanguageModel(TorchEstimatorBase):
     """A character-level RNN/GRU/LSTM language model as a scikit-learn estimator.
 
@@ -459,11 +239,45 @@ class CharRNNLanguageModel(TorchEstimatorBase):
 
         Returns one fitted model per split, each as ``clone(self).fit(X[train])``
         would give it up to floating-point rounding, or ``NotImplemented`` when
-        ``batch_folds`` says not to (``False``, or ``"auto"`` off CUDA).
+        ``batch_folds`` says not to (``False``, or ``"auto"`` where the measured rule
+        of :func:`~resample_torch.lm.batching_rule.batching_choice` says one by one).
         """
-        from resample_torch.lm.batched import fit_folds
-
-        return fit_folds(self, X, splits, random_states)
+        batch, _reason = batching_choice(self)
+        device = self._check_params()
+        if not batch:
+            return NotImplemented
+        rows = as_blocks(X)
+        vocab = Vocabulary(self.alphabet)
+        layouts = []
+        for k, (train, _test) in enumerate(splits):
+            train = np.asarray(train, dtype=np.intp)
+            if train.size == 0:
+                raise ValueError(f"split {k} has no training rows; use a smaller gap or more folds.")
+            layouts.append(self._training_layout([rows[i] for i in train], vocab, f"training text of split {k}"))
+        seeds = [derive_seeds(rs, 2) for rs in random_states]
+        models = [self._new_module(vocab, s[0], device) for s in seeds]
+        histories, times = train_folds(
+            models,
+            layouts,
+            bptt=self.bptt,
+            max_epochs=self.max_epochs,
+            optimizer=self.optimizer,
+            lr=self.lr,
+            weight_decay=self.weight_decay,
+            grad_clip=self.grad_clip,
+            dropout=self.dropout,
+            generators=[self._new_generator(s[1], device) for s in seeds],
+            device=device,
+            progress=self.progress,
+        )
+        fitted = []
+        for model, layout, history in zip(models, layouts, histories):
+            est = clone(self)
+            est.history_ = history_frame(history, self.lr, times)
+            est.vocabulary_ = vocab
+            est.n_chars_ = layout.n_chars
+            fitted.append(est._finish(model, device))
+        return fitted
 
     def fit_folds_reason(self):
         """Why :meth:`fit_folds` trains the folds together or declines (the core puts it in its notes).
@@ -473,8 +287,6 @@ class CharRNNLanguageModel(TorchEstimatorBase):
         >>> CharRNNLanguageModel("lstm", device="cpu").fit_folds_reason()  # doctest: +ELLIPSIS
         "batch_folds='auto' on the CPU: lstm: torch's fused one-by-one LSTM kernel is faster, so the folds ..."
         """
-        from resample_torch.lm.batched import batching_choice
-
         return batching_choice(self)[1]
 
     # ------------------------------------------------------------------ score
@@ -556,8 +368,7 @@ class CharRNNLanguageModel(TorchEstimatorBase):
         """
         check_is_fitted(self)
         check_int(n, "n", low=0)
-        if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not 0 <= temperature < math.inf:
-            raise ValueError(f"temperature={temperature!r} is out of range: it must be a finite float >= 0.")
+        check_nonnegative_float(temperature, "temperature")
         if not isinstance(prime, str):
             raise TypeError(f"prime must be a str; got {prime!r}.")
         vocab, model, device = self.vocabulary_, self.module_, self.device_

@@ -12,8 +12,8 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from resample_torch.lm.text import Vocabulary, as_blocks, contiguous_runs
 from resample_torch._checks import check_alphabet, check_int, check_positive_float
+from resample_torch.lm.text import BlockLogLikelihood, Vocabulary, as_blocks, contiguous_runs
 
 __all__ = ["NGramLanguageModel"]
 
@@ -83,8 +83,6 @@ class NGramLanguageModel(BaseEstimator):
 
     def block_log_likelihood(self, X):
         """Per-row log-likelihood (nats) and symbol counts, as the RNN model gives them."""
-        from resample_torch.lm.model import BlockLogLikelihood
-
         check_is_fitted(self)
         rows = as_blocks(X)
         vocab = self.vocabulary_

@@ -9,12 +9,29 @@ training set that were adjacent in the text into one stream, and starts afresh
 learns a transition that is not in the text.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
-from resample._utils.checks import _short, check_int
+from resample._protocol import check_int
+from resample._protocol import short_repr as _short
 from resample_torch._checks import check_text
 
-__all__ = ["TextBlock", "text_blocks", "as_blocks", "contiguous_runs", "Vocabulary"]
+__all__ = ["TextBlock", "text_blocks", "as_blocks", "contiguous_runs", "Vocabulary", "BlockLogLikelihood"]
+
+
+class BlockLogLikelihood(NamedTuple):
+    """Per-row held-out log-likelihood (nats) and number of symbols scored.
+
+    Examples
+    --------
+    >>> ll = BlockLogLikelihood(np.array([-6.0, -2.0]), np.array([4, 4]))
+    >>> float(-ll.log_likelihood.sum() / ll.n_symbols.sum())  # mean NLL per symbol
+    1.0
+    """
+
+    log_likelihood: np.ndarray
+    n_symbols: np.ndarray
 
 
 class TextBlock(str):

@@ -9,7 +9,7 @@ caller's ``module_params`` is never changed.
 
 import inspect
 
-from resample._utils.checks import _short
+from resample._protocol import short_repr as _short
 
 __all__ = ["NESTED_PREFIXES", "check_factory_kwargs", "split_nested"]
 

@@ -26,9 +26,9 @@ from sklearn.utils.validation import check_is_fitted
 from torch.optim import swa_utils
 from torch.optim.lr_scheduler import CosineAnnealingWarmRestarts
 
+from resample_torch._checks import check_choice, check_dropout, check_int
 from resample_torch.tabular.estimators import train_loop
 from resample_torch.transfer.finetune import FineTuneClassifier, _softmax
-from resample_torch._checks import check_choice, check_int
 
 __all__ = ["AveragedFineTuneClassifier", "FoldEnsembleClassifier", "SnapshotEnsembleClassifier"]
 
@@ -286,8 +286,7 @@ class AveragedFineTuneClassifier(FineTuneClassifier):
     def _check_params(self):
         device = super()._check_params()
         check_choice(self.averaging, "averaging", _AVERAGING)
-        if isinstance(self.ema_decay, bool) or not isinstance(self.ema_decay, (int, float)) or not 0 <= self.ema_decay < 1:
-            raise ValueError(f"ema_decay={self.ema_decay!r} is out of range: it must be a float in [0, 1).")
+        check_dropout(self.ema_decay, "ema_decay")  # the same rule: a float in [0, 1)
         check_int(self.average_start, "average_start", low=0)
         if self.average_start >= self.max_epochs - self.freeze_epochs:
             raise ValueError(

@@ -23,10 +23,10 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from resample_torch._base import TorchEstimatorBase, derive_seeds, history_frame, resolve_device, seeded
+from resample_torch._checks import check_choice, check_int, check_nonnegative_float, check_positive_float
 from resample_torch.tabular.estimators import _make_criterion, _make_optimizer, _optimizers, train_loop
 from resample_torch.transfer.frozen import build_backbone
 from resample_torch.transfer.layers import check_backbone_input, check_images, last_linear, resolve_layer
-from resample_torch._checks import check_choice, check_int, check_positive_float
 
 __all__ = ["FineTuneClassifier", "FineTuneNet"]
 
@@ -219,8 +219,7 @@ class FineTuneClassifier(ClassifierMixin, TorchEstimatorBase):
     def _check_params(self):
         check_positive_float(self.lr_head, "lr_head")
         check_positive_float(self.lr_backbone, "lr_backbone")
-        if isinstance(self.weight_decay, bool) or not isinstance(self.weight_decay, (int, float)) or self.weight_decay < 0:
-            raise ValueError(f"weight_decay={self.weight_decay!r} is out of range: it must be a float >= 0.")
+        check_nonnegative_float(self.weight_decay, "weight_decay")
         check_int(self.max_epochs, "max_epochs", low=1)
         check_int(self.freeze_epochs, "freeze_epochs", low=0)
         if self.freeze_epochs > self.max_epochs:

@@ -17,8 +17,8 @@ from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from resample_torch._base import derive_seeds, resolve_device, seeded
-from resample_torch.transfer.layers import check_backbone_input, check_images, layer_reader, resolve_layer
 from resample_torch._checks import check_int
+from resample_torch.transfer.layers import check_backbone_input, check_images, layer_reader, resolve_layer
 
 __all__ = ["FrozenFeatures", "build_backbone", "eval_mode"]
 
