@@ -91,5 +91,5 @@ def test_bad_memory_is_refused():
 
     from resample import KFoldCV
 
-    with pytest.raises(ValueError, match="'memory' parameter"):
+    with pytest.raises(ValueError, match=r"memory must be a str or .* or None; got 3"):
         KFoldCV(Ridge(), memory=3).fit(np.zeros((10, 1)), np.zeros(10))

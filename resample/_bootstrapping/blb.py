@@ -24,8 +24,9 @@ from scipy.special import ndtri
 from resample._bootstrapping.jackknife import _fmt, _scalar
 from resample._bootstrapping.tables import as_table, float_block, map_reduce
 from resample._model_selection.results import ConfidenceInterval
-from resample._utils.checks import _short, check_confidence_level, check_int, check_option
+from resample._utils.checks import check_confidence_level, check_int, check_option
 from resample._utils.counter_rng import key_from_seed, random_bits
+from resample._utils.messages import short_repr as _short
 
 __all__ = ["BLBResult", "bag_of_little_bootstraps"]
 

@@ -18,8 +18,9 @@ import numpy as np
 
 from resample._bootstrapping.result import summarize
 from resample._bootstrapping.tables import as_table, float_block, map_reduce
-from resample._utils.checks import _short, check_confidence_level, check_n_resamples, check_option
+from resample._utils.checks import check_confidence_level, check_n_resamples, check_option
 from resample._utils.counter_rng import PoissonTiles, key_from_seed
+from resample._utils.messages import short_repr as _short
 
 __all__ = ["POISSON_METHODS", "poisson_bootstrap"]
 

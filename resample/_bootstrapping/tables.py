@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resample._utils.checks import _short
+from resample._utils.messages import short_repr as _short
 
 __all__ = ["Table", "as_table", "float_block", "map_reduce"]
 

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone
-from sklearn.utils import _safe_indexing, indexable
+from sklearn.utils import indexable
 
 from resample._linalg.least_squares import LeastSquaresCV, shortcut_plan
 from resample._model_selection.base import BaseCV
 from resample._model_selection.stateless import fit_stateless_prefix
 from resample._utils.checks import check_data, check_int
 from resample._utils.random import BLOCK_SIZE, as_generator, spawn
+from resample._utils.sklearn_compat import safe_indexing
 
 __all__ = ["CVPermutationResult", "cv_permutation_test"]
 
@@ -164,7 +165,7 @@ def _refit_block(real, X, y, groups, orders):
     scores = np.empty(len(orders))
     for b, order in enumerate(orders):
         model = clone(real).set_params(progress=False)  # a fresh cross-validation; the caller's is untouched
-        scores[b] = model.fit(X, _safe_indexing(y, order), groups).estimate_
+        scores[b] = model.fit(X, safe_indexing(y, order), groups).estimate_
     return scores
 
 

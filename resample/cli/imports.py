@@ -20,7 +20,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from resample.cli.specs import UsageError
+from resample.cli.errors import UsageError
 
 __all__ = ["check_constructible", "import_estimator_class", "validate_estimator"]
 

@@ -18,11 +18,10 @@ from typing import Callable
 
 import numpy as np
 
+from resample.cli.errors import UsageError
+from resample.cli.imports import import_estimator_class
+
 __all__ = ["UsageError", "ModelKind", "Family", "MODELS", "parse_model", "Statistic", "STATISTICS", "parse_statistic"]
-
-
-class UsageError(ValueError):
-    """A mistake in the command line or its input that the user can fix (exit status 2)."""
 
 
 # ---------------------------------------------------------------------- models
@@ -222,8 +221,6 @@ def _finite(text, option, spec, integer):
 
 
 def _import_estimator(path, option, spec):
-    from resample.cli.imports import import_estimator_class
-
     return import_estimator_class(path, option, spec)
 
 
