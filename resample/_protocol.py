@@ -49,6 +49,8 @@ estimators for the two protocols below.
      Generator, refusing legacy ``RandomState`` with a hint), :func:`int_seed` (an
      int for APIs that need one, such as torch), :func:`spawn` (child streams);
    - progress: :func:`check_progress`, :func:`progress_bar` (tqdm on stderr, or silent);
+   - plots: :func:`import_pyplot` (``matplotlib.pyplot``, or an ImportError that names
+     the ``plot`` extra);
    - validation, in the core's message style (the parameter, the value, what is
      allowed): :func:`validate_parameters` with the constraint vocabulary of
      scikit-learn (:class:`Interval`, :class:`StrOptions`, :class:`Options`,
@@ -58,6 +60,7 @@ estimators for the two protocols below.
 """
 
 from resample._model_selection.stateless import is_stateless
+from resample._plotting import import_pyplot
 from resample._utils.checks import check_int, short_repr
 from resample._utils.progress import check_progress, progress_bar
 from resample._utils.random import as_generator, int_seed, spawn
@@ -73,6 +76,7 @@ __all__ = [
     "spawn",
     "check_progress",
     "progress_bar",
+    "import_pyplot",
     "validate_parameters",
     "Interval",
     "StrOptions",

@@ -92,7 +92,7 @@ def test_strata_keep_class_counts():
 
 
 def test_strata_rows_stay_in_their_stratum():
-    from resample._bootstrapping.estimator import _StrataRows
+    from resample._bootstrapping.row_samplers import StrataRows as _StrataRows
     from resample._bootstrapping.schemes import Strata
 
     labels = np.array([0, 1, 1, 0, 2, 2, 2, 0])

@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.metrics import check_scoring as _sk_check_scoring
 from sklearn.metrics import get_scorer_names
 
-from resample._utils.column_checks import check_frame_columns, check_missing_target
+from resample._utils.column_checks import check_frame_columns, check_missing_target, first_step
 from resample._utils.messages import short_repr
 
 # This module owns input validation: the generic rules and the checks of samples live
@@ -166,15 +166,6 @@ def check_data(X, y=None, groups=None, *, estimator=None, min_samples=2):
     return n
 
 
-def _first_step(estimator):
-    while hasattr(estimator, "steps"):  # a Pipeline: its input is the first real step's
-        steps = [s for _, s in estimator.steps if s is not None and s != "passthrough"]
-        if not steps:
-            return None
-        estimator = steps[0]
-    return estimator
-
-
 def _check_input_shape(X, estimator):
     """Refuse, before any fit, X of a shape or kind that a scikit-learn estimator rejects.
 
@@ -185,7 +176,7 @@ def _check_input_shape(X, estimator):
     from sklearn.preprocessing import FunctionTransformer
     from sklearn.utils import get_tags
 
-    first = _first_step(estimator)
+    first = first_step(estimator)
     if first is None or isinstance(first, FunctionTransformer) or not type(first).__module__.startswith("sklearn."):
         return
     if not hasattr(X, "ndim") or not hasattr(X, "dtype") or hasattr(X, "columns"):

@@ -8,12 +8,19 @@ and ``sample_weight``. Each message names the column or parameter and the fix.
 
 import numpy as np
 
-__all__ = ["check_frame_columns", "check_missing_target", "check_sample_weight"]
+from resample._utils.messages import short_repr as _short
+
+__all__ = ["first_step", "check_frame_columns", "check_missing_target", "check_sample_weight"]
 
 
-def _short(value, limit=60):
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def first_step(estimator):
+    """The first real step of a (nested) Pipeline, whose input X is; the estimator itself otherwise."""
+    while hasattr(estimator, "steps"):  # a Pipeline: its input is the first real step's
+        steps = [s for _, s in estimator.steps if s is not None and s != "passthrough"]
+        if not steps:
+            return None
+        estimator = steps[0]
+    return estimator
 
 
 def check_missing_target(y):
@@ -46,9 +53,8 @@ def check_frame_columns(X, estimator, allow_nan):
     """
     import pandas as pd
 
-    from resample._utils.checks import _first_step
-
-    first = _first_step(estimator)
+    
+    first = first_step(estimator)
     if not isinstance(X, pd.DataFrame) or first is None or not type(first).__module__.startswith("sklearn."):
         return
     if type(first).__name__ in _TAKES_COLUMNS:

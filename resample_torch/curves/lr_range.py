@@ -19,7 +19,8 @@ from sklearn.base import clone
 
 from resample_torch._base import derive_seeds, resolve_device, seeded
 from resample_torch._checks import check_int, check_positive_float
-from resample_torch.lm.model import CharRNNLanguageModel, detach_state
+from resample_torch.lm.model import CharRNNLanguageModel
+from resample_torch.lm.network import detach_state
 from resample_torch.tabular.data import batches_for
 from resample_torch.tabular.estimators import _make_criterion, _make_optimizer
 

@@ -8,7 +8,7 @@ import textwrap
 
 import numpy as np
 
-from resample._plotting import import_pyplot
+from resample._protocol import import_pyplot
 
 __all__ = ["plot_learning_curves", "plot_lr_range"]
 
