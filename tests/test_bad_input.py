@@ -261,7 +261,7 @@ def test_command_line_refuses_bad_input_with_status_2(argv, word, capsys):
 def test_torch_estimators_refuse_bad_input_before_training(case, name, monkeypatch):
     pytest.importorskip("torch")
     import resample_torch
-    from resample_torch.tabular import estimators as _estimators
+    from resample_torch.tabular import supervised as _estimators
 
     kind, X, y, _ = case
     if kind == "short_groups" or (kind == "single" and name == "TorchRegressor"):

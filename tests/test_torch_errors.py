@@ -10,7 +10,7 @@ from resample.splitters import BlockedKFold  # noqa: E402
 from resample_torch import CharRNNLanguageModel, TorchClassifier, TorchRegressor, text_blocks  # noqa: E402
 from resample_torch.lm import batched as _batched  # noqa: E402
 from resample_torch.lm import model as _lm  # noqa: E402
-from resample_torch.tabular import estimators as _estimators  # noqa: E402
+from resample_torch.tabular import supervised as _estimators  # noqa: E402
 from resample_torch._checks import check_device  # noqa: E402
 
 

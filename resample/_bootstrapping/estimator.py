@@ -44,8 +44,8 @@ from resample._bootstrapping.refits import (
     indexed_block,
 )
 from resample._bootstrapping.result import summarize
-from resample._bootstrapping.row_samplers import WILD_WEIGHTS, StrataRows, WildRows, draw_rows
-from resample._bootstrapping.schemes import Strata
+from resample._bootstrapping.residual_schemes import least_squares_leverages, resampled_residuals
+from resample._bootstrapping.row_samplers import WILD_WEIGHTS, row_sampler
 from resample._model_selection.results import ConfidenceInterval
 from resample._model_selection.stateless import split_stateless_prefix
 from resample._utils.checks import (
@@ -216,7 +216,7 @@ class BootstrapEstimator(ParameterValidationMixin, MetaEstimatorMixin, BaseEstim
                 f"resampling={self.resampling!r} needs a regressor; {type(self.estimator).__name__} is not one. "
                 "Use resampling='cases'."
             )
-        draw = self._row_sampler(strata, n)
+        draw = row_sampler(self.resampling, self.wild_weights, strata, n)
         X, y = indexable(X, y)
         rng = as_generator(self.random_state)
         self._coefficients = self._prefix = None  # set by the batched path
@@ -237,7 +237,8 @@ class BootstrapEstimator(ParameterValidationMixin, MetaEstimatorMixin, BaseEstim
 
         notes = []
         solver = self._batched_solver(X, y, names, notes)
-        residuals = self._resampled_residuals(raw, residuals, X, y, notes)
+        residuals = resampled_residuals(self.resampling, self.wild_weights, raw, residuals, notes,
+                                        lambda: least_squares_leverages(self.estimator, self.estimator_, X, y))
         children = spawn(rng, math.ceil(self.n_resamples / BLOCK_SIZE))
         sizes = [min(BLOCK_SIZE, self.n_resamples - k * BLOCK_SIZE) for k in range(len(children))]
         if solver is not None:
@@ -264,54 +265,6 @@ class BootstrapEstimator(ParameterValidationMixin, MetaEstimatorMixin, BaseEstim
             setattr(self, name, fitted_attribute(self.estimator_, name))
         self.notes_ = tuple(notes)
         return self
-
-    def _row_sampler(self, strata, n):
-        """How one block of resamples is drawn: ``draw(child, m, n) -> (m, n)`` rows."""
-        if strata is not None:
-            if self.resampling != "cases":
-                raise ValueError(
-                    f"strata is for resampling='cases'; got resampling={self.resampling!r}, which keeps "
-                    "every row's x. Drop strata or use resampling='cases'."
-                )
-            labels = np.asarray(strata)
-            if labels.ndim != 1 or len(labels) != n:
-                raise ValueError(f"strata must hold one label per row of X: shape ({n},); got shape {labels.shape}.")
-            return StrataRows(Strata(labels))
-        if self.resampling == "wild":
-            return WildRows(WILD_WEIGHTS[self.wild_weights][2])
-        return draw_rows
-
-    def _resampled_residuals(self, raw, centred, X, y, notes):
-        """What ``fitted + pool[rows]`` draws from, for each residual scheme (None for cases)."""
-        if self.resampling in ("cases", "residuals"):
-            return centred
-        if self.resampling == "wild":  # the raw residuals: the weights have mean 0
-            low, high, _ = WILD_WEIGHTS[self.wild_weights]
-            notes.append(f"wild bootstrap with {self.wild_weights} weights")
-            return np.concatenate([low * raw, high * raw])
-        h = self._leverages(X, y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = 1 / np.sqrt(1 - h)
-        if not np.all(np.isfinite(scale)):
-            raise ValueError(
-                "resampling='modified_residuals' divides by sqrt(1 - h_ii), but some row has leverage 1 "
-                "(it alone fixes a coefficient); use resampling='wild' or 'cases'."
-            )
-        modified = raw * (scale if raw.ndim == 1 else scale[:, None])  # D&H eq. 6.9
-        notes.append("residuals divided by sqrt(1 - leverage) and centred (Davison & Hinkley 1997, algorithm 6.3)")
-        return modified - modified.mean(axis=0)
-
-    def _leverages(self, X, y):
-        prefix, rest = split_stateless_prefix(self.estimator)
-        penalty = least_squares_penalty(rest)
-        if penalty is None:
-            raise ValueError(
-                "resampling='modified_residuals' needs the leverages of a least-squares fit: the estimator "
-                f"(after stateless Pipeline steps) must be LinearRegression or Ridge; got {type(rest).__name__}. "
-                "Use resampling='wild' or 'residuals'."
-            )
-        Xa = np.asarray(self.estimator_[: len(prefix)].transform(X) if prefix else X, dtype=float)
-        return LinearResamples(Xa, np.asarray(y, dtype=float), penalty, rest.fit_intercept).leverages()
 
     def _summarize(self, name, draws, method, level, notes=()):
         """The BootstrapResult of one attribute from its draws ``(B, *shape)``."""

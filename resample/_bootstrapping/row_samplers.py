@@ -7,7 +7,9 @@ and both its batched and its refit paths call it the same way.
 
 import numpy as np
 
-__all__ = ["WILD_WEIGHTS", "StrataRows", "WildRows", "draw_rows"]
+from resample._bootstrapping.schemes import Strata
+
+__all__ = ["WILD_WEIGHTS", "StrataRows", "WildRows", "draw_rows", "row_sampler"]
 
 #: Wild bootstrap weights: ``(low, high, P(low))`` of a two-point distribution with
 #: mean 0 and variance 1. Rademacher: +-1 with probability 1/2 (Liu 1988). Mammen
@@ -46,3 +48,20 @@ class StrataRows:
 
     def __call__(self, child, m, n):
         return self.strata.rows(child, m, np.int64)
+
+
+def row_sampler(resampling, wild_weights, strata, n):
+    """The sampler of ``BootstrapEstimator(resampling=..., wild_weights=...).fit(..., strata=...)``."""
+    if strata is not None:
+        if resampling != "cases":
+            raise ValueError(
+                f"strata is for resampling='cases'; got resampling={resampling!r}, which keeps "
+                "every row's x. Drop strata or use resampling='cases'."
+            )
+        labels = np.asarray(strata)
+        if labels.ndim != 1 or len(labels) != n:
+            raise ValueError(f"strata must hold one label per row of X: shape ({n},); got shape {labels.shape}.")
+        return StrataRows(Strata(labels))
+    if resampling == "wild":
+        return WildRows(WILD_WEIGHTS[wild_weights][2])
+    return draw_rows

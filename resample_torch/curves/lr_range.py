@@ -22,7 +22,7 @@ from resample_torch._checks import check_int, check_positive_float
 from resample_torch.lm.model import CharRNNLanguageModel
 from resample_torch.lm.network import detach_state
 from resample_torch.tabular.data import batches_for
-from resample_torch.tabular.estimators import _make_criterion, _make_optimizer
+from resample_torch.tabular.supervised import make_criterion, make_optimizer
 
 __all__ = ["LRRangeResult", "lr_range_test"]
 
@@ -56,8 +56,8 @@ def _tabular_steps(est, X, y):
     y, n_out = est._prepare_y(y)
     _, _, loader_seed = derive_seeds(est.random_state, 3)
     module = est._build_module(factory, shape, n_out).to(device)
-    criterion = _make_criterion(est.criterion, est._default_criterion)
-    optimizer = _make_optimizer(est.optimizer, module.parameters(), est.lr, est.weight_decay, est.optimizer_params)
+    criterion = make_criterion(est.criterion, est._default_criterion)
+    optimizer = make_optimizer(est.optimizer, module.parameters(), est.lr, est.weight_decay, est.optimizer_params)
     batches = batches_for(X, est._y_tensor(y, device), None, shuffle=est.shuffle, batch_size=est.batch_size,
                           num_workers=est.num_workers, seed=loader_seed, device=device)
 

@@ -27,7 +27,7 @@ from torch.optim import swa_utils
 from torch.optim.lr_scheduler import CosineAnnealingWarmRestarts
 
 from resample_torch._checks import check_choice, check_dropout, check_int
-from resample_torch.tabular.estimators import train_loop
+from resample_torch.tabular.supervised import train_loop
 from resample_torch.transfer.finetune import FineTuneClassifier, _softmax
 
 __all__ = ["AveragedFineTuneClassifier", "FoldEnsembleClassifier", "SnapshotEnsembleClassifier"]

@@ -9,7 +9,7 @@ with the backbone frozen for the first ``freeze_epochs``. BatchNorm is a deliber
 choice: by default its running statistics stay the pretrained ones (the layers run
 in eval mode while the weights train), which is what small training sets need;
 ``batchnorm="train"`` updates them from the new data. The training loop is the
-plugin's own :func:`~resample_torch.tabular.estimators.train_loop`.
+plugin's own :func:`~resample_torch.tabular.supervised.train_loop`.
 """
 
 import copy
@@ -24,7 +24,7 @@ from torch import nn
 
 from resample_torch._base import TorchEstimatorBase, derive_seeds, history_frame, resolve_device, seeded
 from resample_torch._checks import check_choice, check_int, check_nonnegative_float, check_positive_float
-from resample_torch.tabular.estimators import _make_criterion, _make_optimizer, _optimizers, train_loop
+from resample_torch.tabular.supervised import make_criterion, make_optimizer, optimizers, train_loop
 from resample_torch.transfer.frozen import build_backbone
 from resample_torch.transfer.layers import check_backbone_input, check_images, last_linear, resolve_layer
 
@@ -230,7 +230,7 @@ class FineTuneClassifier(ClassifierMixin, TorchEstimatorBase):
         check_int(self.batch_size, "batch_size", low=1)
         check_choice(self.batchnorm, "batchnorm", _BATCHNORM)
         if isinstance(self.optimizer, str):
-            check_choice(self.optimizer, "optimizer", _optimizers())
+            check_choice(self.optimizer, "optimizer", optimizers())
         for name in ("preprocess", "augment", "head"):
             value = getattr(self, name)
             if value is not None and not callable(value):
@@ -342,7 +342,7 @@ class FineTuneClassifier(ClassifierMixin, TorchEstimatorBase):
             {"params": net.head_parameters(), "lr": self.lr_head},
             {"params": net.backbone_parameters(), "lr": self.lr_backbone},
         ]
-        return _make_optimizer(self.optimizer, groups, self.lr_head, self.weight_decay, self.optimizer_params)
+        return make_optimizer(self.optimizer, groups, self.lr_head, self.weight_decay, self.optimizer_params)
 
     def _train(self, net, Xt, yt, optimizer):
         """Frozen epochs (head only), then all weights: the plugin's plain loop for both."""
@@ -355,7 +355,7 @@ class FineTuneClassifier(ClassifierMixin, TorchEstimatorBase):
         return history
 
     def _criterion(self):
-        return _make_criterion(None, nn.CrossEntropyLoss)
+        return make_criterion(None, nn.CrossEntropyLoss)
 
     def _train_frozen(self, net, Xt, yt, optimizer):
         """The ``freeze_epochs`` that train the head alone; leaves the backbone unfrozen."""
