@@ -199,3 +199,65 @@ def test_old_public_name_still_imports(module, name):
 def test_old_public_torch_name_still_imports(name):
     resample_torch = pytest.importorskip("resample_torch")  # only this test needs torch
     assert getattr(resample_torch, name) is not None and name in resample_torch.__all__
+
+
+# --- sizes: one idea per module, functions a reader can hold at once ----------------
+#: "about 400 lines" per module and "about 60" per function (issue 11), with a margin.
+MAX_MODULE_LINES = 430
+MAX_FUNCTION_LINES = 60
+#: A function may be longer when a comment beside it says why, in the comment lines
+#: right above its ``def`` (or its first decorator): ``# Long: <the reason>``.
+LONG_MARK = "# Long:"
+
+
+def _says_why(lines, first):
+    """Whether the comment block right above line ``first`` (1-based) holds a LONG_MARK."""
+    i = first - 2
+    while i >= 0 and lines[i].strip().startswith("#"):
+        if lines[i].strip().startswith(LONG_MARK):
+            return True
+        i -= 1
+    return False
+
+
+def _function_lengths(path):
+    """``(name, first line, body lines without the docstring)`` of every function in ``path``."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            has_doc = isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
+                and isinstance(body[0].value.value, str)
+            start = body[0].end_lineno + 1 if has_doc and len(body) > 1 else body[0].lineno
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            yield node.name, first, node.end_lineno - start + 1
+
+
+@pytest.mark.parametrize("package", ["resample", "resample_torch"])
+def test_modules_stay_small(package):
+    long = {name: n for name, path in _modules(package).items()
+            if (n := len(path.read_text().splitlines())) > MAX_MODULE_LINES}
+    assert long == {}, f"modules over {MAX_MODULE_LINES} lines (split them by idea): {long}"
+
+
+@pytest.mark.parametrize("package", ["resample", "resample_torch"])
+def test_long_functions_say_why(package):
+    unexplained = []
+    for name, path in _modules(package).items():
+        lines = path.read_text().splitlines()
+        for function, first, length in _function_lengths(path):
+            if length > MAX_FUNCTION_LINES and not _says_why(lines, first):
+                unexplained.append(f"{name}.{function} ({length} lines)")
+    assert unexplained == [], (
+        f"functions over {MAX_FUNCTION_LINES} lines without a '{LONG_MARK} <reason>' comment above them: {unexplained}"
+    )
+
+
+def test_the_size_checks_can_fail(tmp_path):
+    source = tmp_path / "m.py"
+    source.write_text("def f():\n    '''doc'''\n" + "    x = 1\n" * 70 + "\n\n# Long: a reason\ndef g():\n" + "    y = 2\n" * 70)
+    lengths = {name: (first, n) for name, first, n in _function_lengths(source)}
+    assert lengths["f"][1] == 70 and lengths["g"][1] == 70
+    lines = source.read_text().splitlines()
+    assert not _says_why(lines, lengths["f"][0])
+    assert _says_why(lines, lengths["g"][0])

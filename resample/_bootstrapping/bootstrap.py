@@ -49,6 +49,8 @@ __all__ = ["bootstrap", "BootstrapResult"]
 REGRESSION_MAX_N = 5000
 
 
+# Long: the checks of its 18 parameters come first, in one place and in the order the error
+# tests pin, before any work; what follows is one call per step (draw, combine, summarize).
 def bootstrap(
     data,
     statistic,

@@ -227,51 +227,63 @@ def bootstrap_report(o, report):
     # column names are user text: a "$" would start matplotlib's math mode (and "$x" fails to parse)
     label = f"{o.statistic.name} of {', '.join(map(str, o.columns))}".replace("$", r"\$")
     if o.bundled and o.statistic.name == "alpha":
-        sims = _simulated_alphas(o.seed, o.n_rows)
-        boot = np.asarray(res.bootstrap_distribution)
-        fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(12, 3.9), layout="constrained")
-        a1.hist(sims, bins=30, color="#e6a817", alpha=0.75, edgecolor="white")
-        a1.axvline(_PORTFOLIO_ALPHA, color="#c0392b", lw=1.6)
-        a1.set_title("1,000 data sets from the population", fontsize="medium")
-        a1.set_xlabel("alpha")
-        a1.set_ylabel("data sets")
-        plot_bootstrap(res, ax=a2, bins=30, label="alpha")
-        a2.axvline(_PORTFOLIO_ALPHA, color="#c0392b", lw=1.6)
-        a2.set_title(f"{len(boot)} bootstrap resamples of one data set", fontsize="medium")
-        a3.boxplot([sims, boot], tick_labels=["true", "bootstrap"], widths=0.55)
-        a3.axhline(_PORTFOLIO_ALPHA, color="#c0392b", lw=1.6)
-        a3.set_ylabel("alpha")
-        for a in (a1, a2, a3):
-            a.grid(True, alpha=0.3)
-        report.figure(fig, (
-            "ISLR Figure 5.10. Left: alpha estimated on 1,000 data sets simulated from the true population "
-            f"(var X = 1, var Y = 1.25, cov = 0.5, so alpha = 0.6, red). Centre: alpha on {len(boot)} bootstrap "
-            f"resamples of the one Portfolio data set, with the {res.confidence_level:.0%} {INTERVAL_METHODS[shown]} interval "
-            "(dashed) and the estimate (black). Right: the two distributions side by side; the bootstrap's spread "
-            f"(standard error {float(res.standard_error):.3f}) is close to the true one ({np.std(sims, ddof=1):.3f}), "
-            "though it is centred on the data's estimate, not on the truth."
-        ))
+        _portfolio_figure(plt, o, res, shown, report)
     else:
         fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
         plot_bootstrap(res, ax=ax, label=label)
         report.figure(fig, f"The bootstrap distribution of {label}, with the estimate (black) and the "
                            f"{res.confidence_level:.0%} {INTERVAL_METHODS[shown]} interval (dashed).")
     if len(o.results) > 1:
-        fig, ax = plt.subplots(figsize=(6, 0.32 * len(o.results) + 0.9), layout="constrained")
-        names = list(o.results)
-        for i, m in enumerate(names):
-            low, high = (float(v) for v in o.results[m].confidence_interval)
-            ax.plot([low, high], [i, i], "-", lw=4, color="#2e8b57", solid_capstyle="butt")
-            ax.plot([low, high], [i, i], "|", ms=9, color="#2e8b57")
-        ax.axvline(float(o.first.estimate), color="black", lw=1.3)
-        ax.set_yticks(range(len(names)), [INTERVAL_METHODS[m] for m in names])
-        ax.set_ylim(-0.6, len(names) - 0.4)
-        ax.invert_yaxis()
-        ax.set_xlabel(label)
-        ax.grid(True, axis="x", alpha=0.3)
-        report.figure(fig, f"The {o.confidence:.0%} intervals of every method from the same resamples; "
-                           "the line is the estimate.")
+        _intervals_figure(plt, o, label, report)
     report.table(["method", f"{o.confidence:.0%} interval"], _rows(o))
     if o.notes:
         report.heading("Notes", level=3)
         report.notes(o.notes)
+
+
+def _portfolio_figure(plt, o, res, shown, report):
+    """ISLR Figure 5.10 on the bundled Portfolio data: the true, the bootstrap and both side by side."""
+    from resample._plotting import plot_bootstrap
+
+    sims = _simulated_alphas(o.seed, o.n_rows)
+    boot = np.asarray(res.bootstrap_distribution)
+    fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(12, 3.9), layout="constrained")
+    a1.hist(sims, bins=30, color="#e6a817", alpha=0.75, edgecolor="white")
+    a1.axvline(_PORTFOLIO_ALPHA, color="#c0392b", lw=1.6)
+    a1.set_title("1,000 data sets from the population", fontsize="medium")
+    a1.set_xlabel("alpha")
+    a1.set_ylabel("data sets")
+    plot_bootstrap(res, ax=a2, bins=30, label="alpha")
+    a2.axvline(_PORTFOLIO_ALPHA, color="#c0392b", lw=1.6)
+    a2.set_title(f"{len(boot)} bootstrap resamples of one data set", fontsize="medium")
+    a3.boxplot([sims, boot], tick_labels=["true", "bootstrap"], widths=0.55)
+    a3.axhline(_PORTFOLIO_ALPHA, color="#c0392b", lw=1.6)
+    a3.set_ylabel("alpha")
+    for a in (a1, a2, a3):
+        a.grid(True, alpha=0.3)
+    report.figure(fig, (
+        "ISLR Figure 5.10. Left: alpha estimated on 1,000 data sets simulated from the true population "
+        f"(var X = 1, var Y = 1.25, cov = 0.5, so alpha = 0.6, red). Centre: alpha on {len(boot)} bootstrap "
+        f"resamples of the one Portfolio data set, with the {res.confidence_level:.0%} {INTERVAL_METHODS[shown]} interval "
+        "(dashed) and the estimate (black). Right: the two distributions side by side; the bootstrap's spread "
+        f"(standard error {float(res.standard_error):.3f}) is close to the true one ({np.std(sims, ddof=1):.3f}), "
+        "though it is centred on the data's estimate, not on the truth."
+    ))
+
+
+def _intervals_figure(plt, o, label, report):
+    """Every method's interval from the same resamples, one row each, with the estimate."""
+    fig, ax = plt.subplots(figsize=(6, 0.32 * len(o.results) + 0.9), layout="constrained")
+    names = list(o.results)
+    for i, m in enumerate(names):
+        low, high = (float(v) for v in o.results[m].confidence_interval)
+        ax.plot([low, high], [i, i], "-", lw=4, color="#2e8b57", solid_capstyle="butt")
+        ax.plot([low, high], [i, i], "|", ms=9, color="#2e8b57")
+    ax.axvline(float(o.first.estimate), color="black", lw=1.3)
+    ax.set_yticks(range(len(names)), [INTERVAL_METHODS[m] for m in names])
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.invert_yaxis()
+    ax.set_xlabel(label)
+    ax.grid(True, axis="x", alpha=0.3)
+    report.figure(fig, f"The {o.confidence:.0%} intervals of every method from the same resamples; "
+                       "the line is the estimate.")

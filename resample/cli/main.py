@@ -106,6 +106,7 @@ def _common(p):
                    help="the CSV's column separator, e.g. ';' or tab (default: sniffed from the file: , ; tab or |)")
 
 
+# Long: a declarative list of the command's options, read top to bottom as --help prints them.
 def build_parser():
     models = ", ".join(f"{k}" for k in MODELS)
     parser = _Parser(
