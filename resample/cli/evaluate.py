@@ -23,12 +23,18 @@ from resample.cli.data import (
 from resample.cli.evaluate_figures import evaluate_report
 from resample.cli.evaluate_methods import EVAL_METHODS, choose_methods
 from resample.cli.evaluate_notes import (
+    CommandNote,
     edge_notes,
     library_notes,
     warning_notes,
     zero_se_notes,
 )
 from resample.cli.evaluate_outcome import EvaluateOutcome
+from resample.cli.evaluate_splits import (
+    check_group_methods,
+    check_groups,
+    check_stratify,
+)
 from resample.cli.evaluate_text import format_evaluate
 from resample.cli.specs import MODELS, UsageError, parse_model
 
@@ -60,8 +66,9 @@ def _load(args, warn):
         args.model = args.model or "linear"
     check_columns(table, [args.target], "--target", source)
     if args.features is None:
-        others = [c for c in table.columns if c != args.target]
-        numeric = [c for c in numeric_columns(table) if c != args.target]
+        labels = {args.target, getattr(args, "groups", None)}  # the group column is not a feature
+        others = [c for c in table.columns if c not in labels]
+        numeric = [c for c in numeric_columns(table) if c not in labels]
         left_out = [c for c in others if c not in numeric]
         if not numeric:
             raise UsageError(f"{source} has no numeric column besides --target {args.target!r}; pass --features.")
@@ -91,11 +98,11 @@ def _check_scoring(args, task):
     return args.scoring
 
 
-def _fit(cv, X, y, notes):
+def _fit(cv, X, y, notes, **fit_kw):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            cv.fit(X, y)
+            cv.fit(X, y, **fit_kw)
         except ValueError as exc:  # bad input found by the library's own checks
             raise UsageError(str(exc)) from exc
     warning_notes(caught, notes)
@@ -108,7 +115,8 @@ LONG_RUN_FITS = 300
 
 def _count_fits(args, methods, n, n_models, runs):
     """An upper bound on the model fits of a run (closed forms need fewer)."""
-    per = {"validation": args.repeats, "loocv": n, "kfold": args.k * runs, "bootstrap": args.n_resamples}
+    per = {"validation": args.repeats, "loocv": getattr(args, "n_groups", 0) or n, "kfold": args.k * runs,
+           "bootstrap": args.n_resamples}
     return n_models * sum(per[m] for m in methods)
 
 
@@ -156,11 +164,12 @@ def _family(args, table, source, warn):
                          f"{MODELS[name].simpler} {MODELS[name].param} is simpler.")
     family = parse_model(args.model, task=task, simpler=args.simpler, default_task=target_task)
     impute = getattr(args, "impute", None)
+    groups = [args.groups] if getattr(args, "groups", None) in table.columns else []
     if impute:
-        table = drop_missing(table, [args.target], warn, hint="")  # a target is never imputed
+        table = drop_missing(table, [args.target, *groups], warn, hint="")  # a target or group is never imputed
         family = _with_imputer(family, impute)
     else:
-        table = drop_missing(table, [args.target, *args.features], warn)
+        table = drop_missing(table, [args.target, *groups, *args.features], warn)
     check_target(table[args.target], args.target, family.task, source)
     if family.task == "regression" and args.task == "auto" and table[args.target].nunique() == 2:
         warn(f"--target {args.target!r} holds two values and is treated as a number (regression); "
@@ -168,7 +177,7 @@ def _family(args, table, source, warn):
     return family, table
 
 
-def _fit_methods(args, family, methods, X, y, common, notes):
+def _fit_methods(args, family, methods, X, y, groups, common, notes):
     """Every method on every model: the results and the one-SE choices, by method key."""
     from resample._model_selection.selection import select_one_standard_error
 
@@ -177,19 +186,23 @@ def _fit_methods(args, family, methods, X, y, common, notes):
         method = EVAL_METHODS[key]
         models = family.refit_estimators if (method.refits and family.refit_estimators) else family.estimators
         if models is family.refit_estimators:
-            notes.append(f"{EVAL_METHODS[key].title(args).split(':')[0]} refits the polynomial on standardized "
-                         "features: the same model, but LinearRegression's solver loses the raw powers")
-        results[key] = [_fit(method.make(est, args, common, args.seed), X, y, notes) for est in models]
+            notes.append(CommandNote(
+                "standardized_refit", f"{EVAL_METHODS[key].title(args).split(':')[0]} refits the polynomial on "
+                "standardized features: the same model, but LinearRegression's solver loses the raw powers"))
+        kw = method.fit_kw(args, y, groups)
+        results[key] = [_fit(method.make(est, args, common, args.seed), X, y, notes, **kw) for est in models]
         choices[key] = (select_one_standard_error(results[key], values=list(family.values),
                                                   simpler=family.kind.simpler) if len(family.values) > 1 else None)
     return results, choices
 
 
-def _kfold_runs(args, family, runs, X, y, common, notes):
+def _kfold_runs(args, family, runs, X, y, groups, common, notes):
     """k-fold CV again with ``runs - 1`` other shuffles, for the report's ISLR Figure 5.4."""
     seeds = np.random.default_rng(args.seed).integers(0, 2**31 - 1, size=runs - 1)
-    make = EVAL_METHODS["kfold"].make
-    return [[_fit(make(est, args, common, int(s)), X, y, notes) for est in family.estimators] for s in seeds]
+    method = EVAL_METHODS["kfold"]
+    kw = method.fit_kw(args, y, groups)
+    return [[_fit(method.make(est, args, common, int(s)), X, y, notes, **kw) for est in family.estimators]
+            for s in seeds]
 
 
 def run_evaluate(args, warn):
@@ -197,25 +210,27 @@ def run_evaluate(args, warn):
     table, source, bundled = _load(args, warn)
     family, table = _family(args, table, source, warn)
     scoring = _check_scoring(args, family.task)
-    methods = choose_methods(args, scoring, warn)
+    groups = check_groups(args, table, source)
+    methods = check_group_methods(args, choose_methods(args, scoring, warn), warn)
     n = len(table)
     if "kfold" in methods and not 2 <= args.k <= n:
         raise UsageError(f"--k {args.k} is out of range: k-fold needs between 2 and {n} folds (the rows of the data).")
     X, y = table[list(args.features)], table[args.target]
+    check_stratify(args, y, family.task, methods, warn)
     runs = args.kfold_runs or (9 if bundled else 1)
     progress = show_progress(args.progress, _count_fits(args, methods, n, len(family.values), runs))
     common = dict(scoring=scoring, refit=False, n_jobs=args.n_jobs, progress=progress)
     notes = []
-    results, choices = _fit_methods(args, family, methods, X, y, common, notes)
+    results, choices = _fit_methods(args, family, methods, X, y, groups, common, notes)
     names = {k: EVAL_METHODS[k].title(args).split(":")[0] for k in methods}
     notes += edge_notes(family, choices, names)
     notes += zero_se_notes(results, family, names)
-    extra = _kfold_runs(args, family, runs, X, y, common, notes) if "kfold" in methods and runs > 1 else []
+    extra = _kfold_runs(args, family, runs, X, y, groups, common, notes) if "kfold" in methods and runs > 1 else []
     library_notes(results, notes)
     impute = getattr(args, "impute", None)
     return EvaluateOutcome(
         source=source, n_rows=n, target=args.target, features=list(args.features), family=family, scoring=scoring,
         confidence=args.confidence, titles={k: EVAL_METHODS[k].title(args) for k in methods}, results=results,
-        choices=choices, kfold_runs=extra, notes=notes, bundled=bundled,
+        choices=choices, kfold_runs=extra, notes=notes, bundled=bundled, groups=getattr(args, "groups", None),
         imputed=f"SimpleImputer(strategy={impute!r}) fitted on each training set" if impute else "",
     )

@@ -3,7 +3,7 @@
 Presentation reads a note's kind (:class:`~resample.exceptions.NoteKind`), never its wording.
 """
 
-from resample._utils.notes import note_kind
+from resample._utils.notes import Note, note_kind
 from resample.exceptions import NoteKind
 
 __all__ = ["edge_notes", "library_notes", "warning_notes", "zero_se_notes"]
@@ -12,6 +12,24 @@ __all__ = ["edge_notes", "library_notes", "warning_notes", "zero_se_notes"]
 #: and NO_ADJUSTMENT, about an option the command does not offer (it never refits on all rows).
 _SILENT_NOTES = frozenset({NoteKind.STATELESS_PREFIX, NoteKind.BATCHED_FOLDS, NoteKind.METHOD,
                            NoteKind.NO_ADJUSTMENT})
+
+class CommandNote(str):
+    """A note of the command itself: its text, with a short machine-readable ``kind`` (``--format json``).
+
+    Examples
+    --------
+    >>> n = CommandNote("edge_of_grid", "the lowest estimate is at the edge of the grid")
+    >>> n.kind, n == "the lowest estimate is at the edge of the grid"
+    ('edge_of_grid', True)
+    """
+
+    __slots__ = ("kind",)
+
+    def __new__(cls, kind, text):
+        self = super().__new__(cls, text)
+        self.kind = kind
+        return self
+
 
 #: What replaces the library's note that the closed form and LinearRegression disagree.
 _ILL_CONDITIONED = ("closed form: the raw polynomial design is ill-conditioned; the exact least-squares "
@@ -28,7 +46,7 @@ def warning_notes(caught, notes):
         text = str(w.message).split(";")[0].split(". ")[0]
         msg = f"{w.category.__name__}: {text}"
         if msg not in notes:
-            notes.append(msg)
+            notes.append(CommandNote("warning", msg))
 
 
 def library_notes(results, notes):
@@ -40,7 +58,7 @@ def library_notes(results, notes):
                 if kind in _SILENT_NOTES or note in notes:
                     continue
                 if kind is NoteKind.SHORTCUT_DISAGREES:
-                    note = _ILL_CONDITIONED
+                    note = Note(NoteKind.SHORTCUT_DISAGREES, _ILL_CONDITIONED)
                     if note in notes:
                         continue
                 notes.append(note)
@@ -62,10 +80,11 @@ def edge_notes(family, choices, names):
             continue
         for what, value in (("lowest estimate", choice.best_value), ("one-SE choice", choice.value)):
             if value in ends:
-                notes.append(
+                notes.append(CommandNote(
+                    "edge_of_grid",
                     f"{names[key]}: the {what} is at the edge of the grid ({family.label(value)}, the {ends[value]} "
-                    f"tried); a better model may lie beyond it: extend the range in --model"
-                )
+                    f"tried); a better model may lie beyond it: extend the range in --model",
+                ))
                 break
     return notes
 
@@ -78,9 +97,10 @@ def zero_se_notes(results, family, names):
         zero = [family.label(v) for v, r in zip(family.values, res) if abs(r.standard_error) <= 1e-12]
         if zero:
             which = f" ({', '.join(zero[:5])}{', ...' if len(zero) > 5 else ''})" if family.kind.param else ""
-            notes.append(
+            notes.append(CommandNote(
+                "zero_standard_error",
                 f"{names[key]}{which}: the standard error is exactly 0 because every split scored the same, so the "
                 "interval is one point; that says the splits agree, "
-                "not that the estimate is certain"
-            )
+                "not that the estimate is certain",
+            ))
     return notes

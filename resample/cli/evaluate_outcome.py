@@ -31,6 +31,7 @@ class EvaluateOutcome:
     kfold_runs: list = field(default_factory=list)  # extra k-fold runs: lists of CVResult
     notes: list = field(default_factory=list)
     bundled: bool = False
+    groups: str | None = None  # the --groups column: every split keeps a group's rows together
     imputed: str = ""  # how missing feature values are filled in (empty: rows with any are left out)
 
     @property

@@ -19,12 +19,23 @@ import textwrap
 import traceback
 import warnings
 
-from resample.cli.specs import MODELS, STATISTICS, UsageError, parse_model
 from resample._utils.checks import check_confidence_level, check_int, check_n_resamples
-from resample.cli.bootstrap import INTERVAL_METHODS, bootstrap_report, format_bootstrap, run_bootstrap
-from resample.cli.evaluate import EVAL_METHODS, evaluate_report, format_evaluate, run_evaluate
+from resample.cli.bootstrap import (
+    INTERVAL_METHODS,
+    bootstrap_report,
+    format_bootstrap,
+    run_bootstrap,
+)
+from resample.cli.evaluate import (
+    EVAL_METHODS,
+    evaluate_report,
+    format_evaluate,
+    run_evaluate,
+)
+from resample.cli.formats import FORMATS
+from resample.cli.specs import MODELS, STATISTICS, UsageError, parse_model
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 PROG = "resample"
 
@@ -102,6 +113,9 @@ def _common(p):
                    help="progress bars on stderr (default: shown when stderr is a terminal and the run "
                    "needs many fits; --no-progress never)")
     p.add_argument("--debug", action="store_true", help="on failure, show the Python traceback too")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="what is printed: text tables (default), one JSON object, or CSV rows (one per model and "
+                   "method, or per interval method); notes go to stderr")
     p.add_argument("--sep", metavar="SEP", default=None, type=_separator,
                    help="the CSV's column separator, e.g. ';' or tab (default: sniffed from the file: , ; tab or |)")
 
@@ -169,6 +183,12 @@ def build_parser():
     ev.add_argument("--impute", nargs="?", const="median", choices=["mean", "median", "most_frequent"], default=None,
                     help="fill in missing feature values with scikit-learn's SimpleImputer, refitted on each training set "
                     "(default strategy: median); without it rows with missing values are left out")
+    ev.add_argument("--groups", metavar="COL",
+                    help="a column of group labels (e.g. a subject): every split keeps a group's rows together "
+                    "(GroupKFold; LOOCV becomes LeaveOneGroupOut); the column is not a feature")
+    ev.add_argument("--stratify", action=argparse.BooleanOptionalAction, default=None,
+                    help="stratified splits for a class target (StratifiedKFold; bootstrap samples within classes); "
+                    "default: stratified folds for classifiers, as scikit-learn's cross_validate; --no-stratify never")
     ev.add_argument("--n-jobs", type=_n_jobs, default=None, metavar="N", help="parallel fits through joblib (-1: all cores)")
     _common(ev)
 
@@ -192,17 +212,37 @@ def build_parser():
     return parser
 
 
-def _warn(command):
+def _warn(command, kept=None):
+    """Notes on stderr as they come; also kept in ``kept`` (for ``--format json``)."""
+
     def warn(message):
         print(f"{PROG} {command}: note: {message}", file=sys.stderr)
+        if kept is not None:
+            kept.append(message)
 
     return warn
 
 
+def _print(args, outcome, command, input_notes):
+    """The outcome on stdout in ``--format``; with csv the run's notes go to stderr, as the input's did."""
+    from resample.cli import formats
+
+    fmt = getattr(args, "format", "text")
+    if fmt == "text":
+        print((format_evaluate if command == "evaluate" else format_bootstrap)(outcome))
+    elif fmt == "json":
+        print(getattr(formats, f"{command}_json")(outcome, input_notes))
+    else:
+        print(getattr(formats, f"{command}_csv")(outcome))
+        for note in outcome.notes:
+            print(f"{PROG} {command}: note: {note}", file=sys.stderr)
+
+
 def _evaluate(args, report=None):
     args.features = _columns(args.features, "--features")
-    outcome = run_evaluate(args, warn=_warn("evaluate"))
-    print(format_evaluate(outcome))
+    kept = []
+    outcome = run_evaluate(args, warn=_warn("evaluate", kept))
+    _print(args, outcome, "evaluate", kept)
     if report is not None:
         evaluate_report(outcome, report)
     return outcome
@@ -210,18 +250,19 @@ def _evaluate(args, report=None):
 
 def _bootstrap(args, report=None):
     args.columns = _columns(args.columns, "--columns")
-    outcome = run_bootstrap(args, warn=_warn("bootstrap"))
-    print(format_bootstrap(outcome))
+    kept = []
+    outcome = run_bootstrap(args, warn=_warn("bootstrap", kept))
+    _print(args, outcome, "bootstrap", kept)
     if report is not None:
         bootstrap_report(outcome, report)
     return outcome
 
 
-def _write(report, directory, argv):
+def _write(report, directory, argv, stream=None):
     from resample import __version__
 
     path = report.write(directory, footer=f"resample {__version__} — {PROG} {shlex.join(argv)}".rstrip())
-    print(f"\nreport written to {path}")
+    print(f"\nreport written to {path}", file=stream or sys.stdout)
 
 
 def _new_report(title, subtitle, argv):
@@ -295,8 +336,8 @@ def _run(args, argv):
                 title = "Estimated test error" if command == "evaluate" else "Bootstrap of a statistic"
                 report = _new_report(title, None, argv)
             (_evaluate if command == "evaluate" else _bootstrap)(args, report)
-            if report is not None:
-                _write(report, target, argv)
+            if report is not None:  # on stderr when stdout is JSON or CSV, which it would spoil
+                _write(report, target, argv, None if getattr(args, "format", "text") == "text" else sys.stderr)
     except BaseException:
         if target is not None:
             target.discard()  # a run that failed leaves no empty directory behind
@@ -334,6 +375,11 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `resample ... | head`: the reader left; say nothing more (Python's documented recipe)
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # noqa: BLE001 - every failure of the command is one line and status 2
         if debug:
             traceback.print_exc()
