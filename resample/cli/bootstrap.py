@@ -5,17 +5,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from resample.cli.data import (
-    check_columns,
-    check_numeric,
-    drop_missing,
-    numeric_columns,
-    read_table,
-    source_name,
-)
+from resample.cli.data import check_columns, check_numeric, drop_missing, numeric_columns, read_table, source_name
 from resample.cli.specs import UsageError, parse_statistic
 
-__all__ = ["INTERVAL_METHODS", "BootstrapOutcome", "bootstrap_report", "format_bootstrap", "run_bootstrap"]
+__all__ = ["INTERVAL_METHODS", "BootstrapOutcome", "run_bootstrap", "format_bootstrap", "bootstrap_report"]
 
 #: The interval methods of :func:`resample.bootstrap`, as the command names them.
 INTERVAL_METHODS = {"percentile": "percentile", "basic": "basic", "normal": "normal", "bca": "BCa",

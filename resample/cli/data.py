@@ -13,7 +13,7 @@ import pandas as pd
 
 from resample.cli.specs import UsageError
 
-__all__ = ["check_columns", "check_numeric", "check_target", "drop_missing", "infer_task", "numeric_columns", "read_table", "source_name", "text_columns_note"]
+__all__ = ["read_table", "source_name", "check_columns", "numeric_columns", "check_numeric", "drop_missing", "text_columns_note", "infer_task", "check_target"]
 
 
 #: Separators the sniffer may choose between (csv.Sniffer alone also picks letters and spaces).
