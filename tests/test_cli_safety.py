@@ -144,6 +144,12 @@ MATRIX = [
     ("report-page-is-dir", [*BS, "--report", "pagedir", "--overwrite"], r"is a directory"),
     ("report-top-level-not-empty", ["--report", "full"], r"--report 'full' is not empty"),
     ("report-bad-data-first", ["evaluate", "nope.csv", "--target", "y", "--report", "fresh"], r"no such file"),
+    ("format-unknown", [*EV, "--format", "xml"], r"--format: invalid choice: 'xml'"),
+    ("bootstrap-format-unknown", [*BS, "--format", "yaml"], r"--format: invalid choice: 'yaml'"),
+    ("groups-unknown", [*EV, "--groups", "site"], r"--groups: column 'site' not in"),
+    ("groups-is-a-feature", [*EV, "--groups", "z"], r"--features includes the --groups column 'z'"),
+    ("groups-too-few-for-k", [*EV, "--groups", "label"], r"--k 3 is more folds than --groups 'label' has groups \(2\)"),
+    ("stratify-continuous", [*EV, "--stratify"], r"--stratify needs classes"),
 ]
 
 
