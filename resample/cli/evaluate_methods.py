@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from resample.cli.evaluate_splits import GroupValidationSetCV, stratify_option
-from resample.cli.specs import UsageError
+from resample.cli.errors import UsageError
 
 __all__ = ["BOOTSTRAP_SCORINGS", "EVAL_METHODS", "EvalMethod", "choose_methods"]
 

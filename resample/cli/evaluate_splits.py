@@ -15,7 +15,7 @@ from sklearn.model_selection import GroupShuffleSplit
 from resample._model_selection.cv import ValidationSetCV, _complement_splits
 from resample._utils.random import int_seed
 from resample.cli.data import check_columns
-from resample.cli.specs import UsageError
+from resample.cli.errors import UsageError
 
 __all__ = ["GroupValidationSetCV", "check_group_methods", "check_groups", "check_stratify", "stratify_option"]
 
