@@ -14,6 +14,7 @@ from resample._bootstrapping.block_length import BlockLength, optimal_block_leng
 from resample._bootstrapping.permutation import PermutationTestResult, permutation_test
 from resample._model_selection.permutation import CVPermutationResult, cv_permutation_test
 from resample._bootstrapping.jackknife import JackknifeResult, jackknife
+from resample._bootstrapping.order_statistics import OrderStatistic, Quantile
 from resample._bootstrapping.poisson import poisson_bootstrap
 from resample._bootstrapping.blb import BLBResult, bag_of_little_bootstraps
 from resample._bootstrapping.estimator import BootstrapEstimator
@@ -44,6 +45,8 @@ __all__ = [
     "BLBResult",
     "jackknife",
     "JackknifeResult",
+    "Quantile",
+    "OrderStatistic",
     "BootstrapEstimator",
     "BootstrapCV",
     "select_one_standard_error",

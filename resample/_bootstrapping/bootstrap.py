@@ -106,9 +106,15 @@ def bootstrap(
         The axis of the observations.
     acceleration : {"jackknife", "regression"} or float, default="jackknife"
         How BCa's acceleration ``a`` is found. ``"jackknife"``: from leave-one-out
-        values, in closed form for ``np.mean``, ``np.sum`` and statistics with a
-        ``leave_one_out`` attribute (see :func:`resample.jackknife`), else in batches
-        of ``n - 1`` indices (O(n^2) work, bounded memory). ``"regression"``: from
+        values, in closed form for ``np.mean``, ``np.sum``, quantile-like statistics
+        and statistics with a ``leave_one_out`` attribute (see :func:`resample.jackknife`),
+        else in batches of ``n - 1`` indices (O(n^2) work, bounded memory).
+        Quantile-like statistics, from the sorted sample in O(n log n): ``np.median``,
+        ``np.min``, ``np.max`` and their ``nan`` forms, ``functools.partial(np.quantile,
+        q=...)`` (or ``np.percentile``, ``np.nanquantile``, ``np.nanpercentile``, any
+        ``method``), and the statistics :class:`resample.Quantile` and
+        :class:`resample.OrderStatistic`, which declare a quantile or an order
+        statistic (a ``lambda`` calling ``np.quantile`` cannot be recognised: use them). ``"regression"``: from
         influence values regressed on the resample counts, no extra evaluation of
         the statistic (needs ``n_resamples`` larger than the total sample size, at
         most 5,000 observations). A float is used as ``a``.

@@ -5,6 +5,11 @@ indices that remain (never an ``n x n`` array: SciPy's BCa builds one, 6.7 GB at
 n = 20,000). Where the statistic allows, they come in closed form instead:
 
 - ``np.mean`` and ``np.sum`` of one sample (recognised by identity, vectorized);
+- quantile-like statistics of one sample, from the sorted sample in O(n log n)
+  (:mod:`.order_statistics`): ``np.median``, ``np.min``, ``np.max`` and their ``nan``
+  forms by identity, ``functools.partial(np.quantile, q=...)`` (also ``np.percentile``,
+  ``np.nanquantile``, ``np.nanpercentile``, any ``method``), and the public
+  :class:`resample.Quantile` and :class:`resample.OrderStatistic`;
 - any statistic that carries an attribute ``leave_one_out``: a function
   ``leave_one_out(*samples)`` returning the ``n`` leave-one-out values, last axis,
   for one sample or paired samples. A ratio of sums, for example::
@@ -19,6 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from resample._bootstrapping.order_statistics import leave_one_out as _loo_sorted
+from resample._bootstrapping.order_statistics import quantile_rule
 from resample._bootstrapping.statistic import BatchedStatistic
 from resample._model_selection.results import ConfidenceInterval
 from resample._utils.checks import (
@@ -52,7 +59,12 @@ def closed_form(stat):
     function = getattr(stat.function, "leave_one_out", None)
     if callable(function) and (stat.paired or len(stat.samples) == 1):
         return function
-    if len(stat.samples) == 1 and stat.vectorized:
+    if len(stat.samples) != 1:
+        return None
+    rule = quantile_rule(stat.function)
+    if rule is not None:
+        return lambda x: _loo_sorted(rule, x)
+    if stat.vectorized:
         try:
             return _CLOSED_FORMS.get(stat.function)
         except TypeError:  # an unhashable callable object
