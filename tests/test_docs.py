@@ -85,3 +85,49 @@ def test_markdown_python_blocks_run(page):
             if exc.name and exc.name.split(".")[0] in {"torch", "ray"}:
                 pytest.skip(f"{page.name} needs {exc.name}")
             raise
+
+
+def _public_names(package):
+    """A package's ``__all__``, read from its source (so the check needs no torch)."""
+    import ast
+
+    tree = ast.parse((DOCS.parent / package / "__init__.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{package}/__init__.py has no __all__")
+
+
+def test_api_reference_lists_every_public_name(site):
+    api = (site / "api.html").read_text()
+    missing = [n for n in _public_names("resample") if f'id="resample.{n}"' not in api
+               and f'id="resample.plotting.{n}"' not in api]
+    missing += [f"resample_torch.{n}" for n in _public_names("resample_torch") if f'id="resample_torch.{n}"' not in api]
+    assert not missing, f"public names with no entry in docs/api.rst: {missing}"
+
+
+def test_api_page_builds_strictly_without_torch(tmp_path):
+    """With the ``docs`` extra alone (no torch) the plugin's API is documented, with no warning."""
+    import shutil
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ["conf.py", "api.rst"]:
+        shutil.copy(DOCS / name, src / name)
+    for name in ["_ext", "_static"]:
+        shutil.copytree(DOCS / name, src / name)
+    (src / "index.rst").write_text("resample\n========\n\n.. toctree::\n\n   api\n")
+    hide = tmp_path / "hide"  # first on the path: `import torch` fails as where torch is not installed
+    hide.mkdir()
+    (hide / "torch.py").write_text('raise ModuleNotFoundError("No module named \'torch\'", name="torch")\n')
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "ignore::DeprecationWarning",
+           "PYTHONPATH": os.pathsep.join([str(hide), str(DOCS.parent)])}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(src), str(tmp_path / "html")],
+        capture_output=True, text=True, timeout=240, env=env, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, f"strict build without torch failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}"
+    api = (tmp_path / "html" / "api.html").read_text()
+    for n in _public_names("resample_torch"):
+        assert f'id="resample_torch.{n}"' in api, n
+    assert "Parameters" in api[api.index('id="resample_torch.TorchClassifier"'):]
