@@ -77,10 +77,31 @@ class BootstrapCV(BaseCV):
     row's loss averaged over the models that did not see it, then over rows. It is
     pessimistic (each model sees only about 63.2% of distinct rows); ``".632"`` mixes
     it with the optimistic training error, ``0.368 err + 0.632 Err^(1)`` (eq. 24);
-    ``".632+"`` raises the weight when the model overfits, through the relative
-    overfitting rate clipped to [0, 1] and ``Err^(1)`` capped at the no-information
-    rate (eqs. 27-32), which is computed in O(n k) from class or response shares,
-    never from all n^2 pairs.
+    ``".632+"`` raises the weight when the model overfits (eqs. 27-32, read below).
+
+    The .632+ rule as computed here, from Efron & Tibshirani (1997), section 3:
+
+    - ``gamma``, the no-information error rate (eq. 27; eq. 28 for 0-1 loss): the
+      loss of the all-data model's predictions against every target,
+      ``(1/n^2) sum_i sum_j Q(y_i, f(x_j))``, computed in O(n k) from class or
+      response shares, never from all n^2 pairs;
+    - ``Err^(1)' = min(Err^(1), gamma)`` and the relative overfitting rate
+      ``R' = (Err^(1)' - err) / (gamma - err)`` when ``Err^(1) > err`` and
+      ``gamma > err``, else 0, so ``R'`` lies in [0, 1] (eq. 31);
+    - ``Err^(.632+) = Err^(.632) + (Err^(1)' - err) * 0.368 * 0.632 * R' / (1 - 0.368 R')``
+      (eq. 32), where ``Err^(.632) = 0.368 err + 0.632 Err^(1)`` (eq. 24) keeps the
+      *uncapped* ``Err^(1)``: only the correction term uses the capped one.
+
+    Where ``Err^(1) <= gamma`` this is ``(1 - w) err + w Err^(1)`` with
+    ``w = 0.632 / (1 - 0.368 R)`` (eq. 29); where ``Err^(1) > gamma`` it is
+    ``0.632 Err^(1) + 0.368 gamma``. Capping ``Err^(1)`` in both terms instead gives
+    ``min(Err^(1), gamma)``, which is biased low when the features carry no
+    information (``Err^(1)`` and ``gamma`` then both scatter around the true error,
+    and the minimum of the two sits below it). R's ``ipred::errorest(...,
+    estimator = "632plus")`` (``bootest.factor`` with ``bc632plus = TRUE``, 0-1 loss
+    only) computes the same eq. 32, except that it forms ``R`` from the uncapped
+    ``Err^(1)``, so its ``R`` exceeds 1 when ``Err^(1) > gamma``; the two agree
+    whenever ``Err^(1) <= gamma``. We keep the paper's ``R'``.
 
     Only metrics that are a mean of a per-sample loss are allowed: squared error,
     0-1 loss (``accuracy``), log loss, and for "oob" and ".632" absolute error. The
@@ -107,8 +128,10 @@ class BootstrapCV(BaseCV):
         )
         + """    error_rates_ : dict
         The ingredients, as losses: ``training`` (err), ``leave_one_out_bootstrap``
-        (Err^(1)), and for ".632+" ``no_information`` (gamma), ``relative_overfitting``
-        (R) and ``weight`` (w).
+        (Err^(1), uncapped), and for ".632+" ``no_information`` (gamma),
+        ``relative_overfitting`` (R', in [0, 1]) and ``weight`` (the weight of
+        ``Err^(1)`` in the estimate: ``0.632 / (1 - 0.368 R')``, or 0.632 where
+        ``Err^(1) > gamma`` and the rest of the estimate is ``0.368 gamma``).
 
     Notes
     -----
@@ -301,11 +324,16 @@ def _leave_one_out_bootstrap(result, to_loss):
 
 
 def _632_plus(err, err1, gamma):
-    """``(R, w, loss)`` of the .632+ estimate, E&T (1997) eqs. 29-32."""
-    err1_capped = min(err1, gamma)  # eq. 29: Err^(1)' = min(Err^(1), gamma)
-    if err1_capped > err and gamma > err:  # eq. 31: R clipped to [0, 1]
-        r = min(1.0, (err1_capped - err) / (gamma - err))
-    else:
-        r = 0.0
-    weight = 0.632 / (1 - 0.368 * r)  # eq. 32
-    return r, weight, (1 - weight) * err + weight * err1_capped
+    """``(R', weight of Err^(1), loss)`` of the .632+ estimate, E&T (1997) eqs. 24, 31, 32.
+
+    ``err1`` is the uncapped ``Err^(1)``; it enters ``Err^(.632)`` as it is, and only
+    the correction term uses ``Err^(1)' = min(Err^(1), gamma)`` (see the class notes).
+    """
+    err1_capped = min(err1, gamma)  # eq. 31
+    r = (err1_capped - err) / (gamma - err) if (err1 > err and gamma > err) else 0.0  # eq. 31: in [0, 1]
+    err632 = 0.368 * err + 0.632 * err1  # eq. 24, uncapped Err^(1)
+    shrink = 0.368 * 0.632 * r / (1 - 0.368 * r)
+    loss = err632 + (err1_capped - err) * shrink  # eq. 32
+    # d loss / d Err^(1) at fixed R': 0.632 / (1 - 0.368 R') below the cap, 0.632 above it
+    weight = 0.632 + (shrink if err1 <= gamma else 0.0)
+    return r, weight, loss
