@@ -28,13 +28,14 @@ from resample._bootstrapping.intervals import (
 from resample._bootstrapping.jackknife import _fmt
 from resample._bootstrapping.result import ALTERNATIVES, BootstrapResult, summarize
 from resample._bootstrapping.schemes import Strata, check_method, make_scheme
+from resample._bootstrapping.size_check import check_n_resamples, check_size
+from resample._bootstrapping.sorted_draws import draw_sorted, sorted_reader
 from resample._bootstrapping.statistic import BatchedStatistic
 from resample._utils.checks import (
     check_acceleration,
     check_batch,
     check_confidence_level,
     check_int,
-    check_n_resamples,
     check_option,
     check_samples,
     check_vectorized,
@@ -85,7 +86,11 @@ def bootstrap(
         vectorized, ``statistic(*samples, axis=-1)`` gets a batch of resamples with
         the observations on the last axis and must reduce it.
     n_resamples : int, default=9999
-        Resamples to draw (0 only to recompute a ``bootstrap_result``).
+        Resamples to draw (0 only to recompute a ``bootstrap_result``). Its memory is
+        estimated first: a run whose distribution would not fit in the memory available
+        (``MemAvailable``, or a ``prlimit --as`` limit) is refused, naming what it needs
+        and the most resamples that fit; one of over 100,000 resamples is timed on a
+        pilot of 256, with a warning when it would take over an hour.
     method : {"BCa", "percentile", "basic", "normal", "studentized"}, default="BCa"
         Interval method (case-insensitive); see :data:`METHODS`.
     confidence_level : float, default=0.95
@@ -176,6 +181,17 @@ def bootstrap(
     (``Generator.spawn``), so the same ``rng`` gives the same result whatever
     ``batch``. The BCa tie rule is mid-rank (see :func:`bias_correction`).
 
+    Two random streams: resamples are index rows drawn from each block's child
+    (``Generator.integers``), except for a quantile-like statistic (see
+    ``acceleration``, with numpy's default ``method="linear"``) of one 1-D sample
+    without NaN, whose percentile, basic, normal and BCa bootstraps draw each
+    resample's order statistics straight from the sorted sample (Beta-distributed
+    order statistics of uniforms, exact in law, O(1) per resample instead of O(n): a
+    median at n = 10^6 with 9,999 resamples takes about a second). Both are
+    reproducible and independent of ``batch``; for the same seed they give different,
+    equally distributed values. A statistic that is not recognised (a ``lambda``) takes
+    the index rows.
+
     Examples
     --------
     ISLR section 5.3.4: the bootstrap of the portfolio weight alpha.
@@ -253,19 +269,18 @@ def bootstrap(
         )
     moments = Moments(total_n, max(1, stat.value.size)) if regression else None
 
-    new, new_se = (np.empty((*stat.shape, 0)), None)
-    if n_resamples:
-        new, new_se = draw(
-            stat,
-            n_resamples,
-            rng,
-            batch=batch,
-            se_stat=se_stat,
-            n_inner=n_inner if method == "studentized" and se_stat is None else 0,
-            moments=moments,
-            start=previous,
-            schemes=schemes,
-        )
+    reader = sorted_reader(stat) if schemes is None and moments is None and method != "studentized" else None
+
+    def run(m, generator, start, moments=None):
+        if reader is not None:
+            return draw_sorted(stat, reader, m, generator, start=start), None
+        inner = n_inner if method == "studentized" and se_stat is None else 0
+        return draw(stat, m, generator, batch=batch, se_stat=se_stat, n_inner=inner, moments=moments,
+                    start=start, schemes=schemes)  # fmt: skip
+
+    check_size(previous + n_resamples, max(1, stat.value.size), studentized=method == "studentized",
+               pilot=lambda m: run(m, np.random.default_rng(0), 0))  # fmt: skip
+    new, new_se = run(n_resamples, rng, previous, moments) if n_resamples else (np.empty((*stat.shape, 0)), None)
     distribution, resample_ses = _combine(bootstrap_result, new, new_se, method)
 
     strata_ = schemes[0] if schemes is not None and isinstance(schemes[0], Strata) else None
@@ -287,11 +302,18 @@ def bootstrap(
         confidence_level=confidence_level,
         alternative=alternative,
         extend={"bca": bca, "studentized": studentized}.get(method),
-        notes=() if schemes is None else (resampling[0].upper() + resampling[1:] + ".",),
+        notes=_notes(schemes, resampling, reader),
         resample_standard_errors=resample_ses,
         resampling=resampling,
     )
     return respect_bounds(result, bounds)
+
+
+def _notes(schemes, resampling, reader):
+    if reader is not None:
+        return ("Quantile-like statistic: each resample's order statistics drawn from the sorted sample "
+                "(exact in law, a stream of its own; see the Notes of bootstrap).",)  # fmt: skip
+    return () if schemes is None else (resampling[0].upper() + resampling[1:] + ".",)
 
 
 def _needs_acceleration(result):

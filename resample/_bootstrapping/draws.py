@@ -12,7 +12,7 @@ import numpy as np
 from resample._bootstrapping.scaled import scaled_std
 from resample._utils.random import BLOCK_SIZE, spawn
 
-__all__ = ["Moments", "counts", "draw"]
+__all__ = ["Moments", "children", "counts", "draw"]
 
 #: Index entries in one call of the statistic when ``batch`` is None: 1 MB of int32
 #: indices and 2 MB of gathered float64 data, whatever n is, so that a chunk stays in
@@ -68,7 +68,7 @@ def draw(stat, n_resamples, rng, *, batch, se_stat=None, n_inner=0, moments=None
     end = start + n_resamples
     first = start // BLOCK_SIZE
     values, ses = [], []
-    for k, child in enumerate(spawn(rng, math.ceil(end / BLOCK_SIZE))[first:], start=first):
+    for k, child in enumerate(children(rng, math.ceil(end / BLOCK_SIZE), first), start=first):
         lo = max(start - k * BLOCK_SIZE, 0)
         hi = min(end - k * BLOCK_SIZE, BLOCK_SIZE)
         streams = [child] if len(lengths) == 1 else spawn(child, len(lengths))
@@ -94,6 +94,20 @@ def draw(stat, n_resamples, rng, *, batch, se_stat=None, n_inner=0, moments=None
             moments.add(np.concatenate(block_counts), block_values)
     values = np.concatenate(values, axis=-1)
     return values, (np.concatenate(ses, axis=-1) if ses else None)
+
+
+def children(rng, count, first=0, group=1024):
+    """Children ``first, ..., count - 1`` of ``rng``, spawned ``group`` at a time.
+
+    ``Generator.spawn`` numbers its children, so spawning in groups gives the children of
+    one ``spawn(count)`` without holding ``count`` generators (about 1 kB each: 10^8
+    resamples would hold 390,625 of them at once).
+    """
+    done = 0
+    while done < count:
+        batch = spawn(rng, min(group, count - done))
+        yield from batch[max(first - done, 0):]
+        done += len(batch)
 
 
 def _iid(n, dtype):

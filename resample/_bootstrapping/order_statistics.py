@@ -47,8 +47,10 @@ class _Rule:
     ``"value"`` (NaN sort last and count as values, as in ``np.sort``).
     """
 
-    def __init__(self, function, lower, nan, q_shape=()):
+    def __init__(self, function, lower, nan, q_shape=(), probabilities=None, method=None):
         self.function, self.lower, self.nan, self.q_shape = function, lower, nan, q_shape
+        #: a quantile's probabilities in [0, 1] (a percentile's divided by 100) and method
+        self.probabilities, self.method = probabilities, method
 
 
 def _linear_lower(q):
@@ -111,11 +113,10 @@ def _partial_rule(function):
     q = np.asarray(keywords["q"], dtype=float)
     if not np.all((q >= 0) & (q <= scale)):
         return None  # numpy raises; let it, on the original data
-    if keywords.get("method", "linear") == "linear":
-        lower = _linear_lower(q / scale if scale != 1 else q)  # numpy's percentile divides first
-    else:
-        lower = _probed_lower(function, q.shape)
-    return _Rule(function, lower, _nan(omit), q.shape)
+    probabilities = q / scale if scale != 1 else q  # numpy's percentile divides first
+    method = keywords.get("method", "linear")
+    lower = _linear_lower(probabilities) if method == "linear" else _probed_lower(function, q.shape)
+    return _Rule(function, lower, _nan(omit), q.shape, probabilities, method)
 
 
 def _nan(omit):
