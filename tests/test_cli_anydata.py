@@ -336,3 +336,12 @@ def test_progress_by_default_only_on_a_terminal_for_long_runs():
     assert show_progress(None, LONG_RUN_FITS - 1, Terminal()) is False
     assert show_progress(None, 10**6, io.StringIO()) is False  # a pipe or a file: never by default
     assert show_progress(False, 10**6, Terminal()) is False
+
+
+def test_no_rows_left_after_missing_values_says_so(capsys, tmp_path, frame):
+    path = tmp_path / "d.csv"
+    frame.assign(y=np.nan).to_csv(path, index=False)  # a target column that is empty (statsmodels' fertility, 2013)
+    code, out, err = run(capsys, "evaluate", str(path), "--target", "y", "--method", "kfold")
+    assert code == 2
+    assert "left out 40 of 40 rows (100%)" in err
+    assert "no rows are left of" in err and "every row has a missing value in --target 'y'" in err

@@ -185,6 +185,9 @@ def check_target(target, name, task, source):
     """The target must vary; classes must be classes and regression targets numbers."""
     values = target.dropna()
     distinct = values.unique()
+    if not len(values):
+        raise UsageError(f"no rows are left of {source}: every row has a missing value in --target {name!r} or in a "
+                         "column the model uses (see the note above); choose other columns, or --impute the features.")
     if len(distinct) < 2:
         only = repr(_plain(distinct[0])) if len(distinct) else "nothing"
         raise UsageError(
