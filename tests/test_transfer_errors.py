@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+torch = pytest.importorskip("torch")  # the torch-only module skips on its own; the rest of the suite runs
+
 from _transfer_nets import images, make_net
 from torch import nn
 
