@@ -40,6 +40,8 @@ def dh_adjusted(record, final, X, y, scorer, estimate):
         why = "the training sets are not the complements of the test sets"
     elif record.failures:
         why = "some splits failed"
+    elif record.computation == "approximate":
+        why = "the held-out values are approximate (shortcut='approximate')"
     elif not isinstance(record, ClosedFormRecord) and (final is None or record.all_rows is None):
         why = "it needs the model fitted on all the data (refit=True)"
     if why is not None:

@@ -25,7 +25,7 @@ from resample._model_selection.delegation import RefitDelegationMixin
 from resample._model_selection.nested import run_nested
 from resample._model_selection.paths import PathOptions, compute_held_out
 from resample._model_selection.pooling import pool
-from resample._model_selection.records import ClosedFormRecord
+from resample._model_selection.records import ApproximateRecord, ClosedFormRecord
 from resample._model_selection.results import SplitIndices, normal_interval
 from resample._model_selection.scoring import pointwise_metric
 from resample._model_selection.stateless import fit_stateless_prefix, with_prefix
@@ -71,7 +71,7 @@ class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin,
         "refit": ["boolean"],
         "return_estimators": ["boolean"],
         "batch_folds": [StrOptions({"auto"}), "boolean"],
-        "shortcut": [StrOptions({"auto"}), "boolean"],
+        "shortcut": [StrOptions({"auto", "approximate"}), "boolean"],
         "progress": ["boolean"],
         "memory": [None, str, os.PathLike, HasMethods(["cache"])],
     }
@@ -149,6 +149,8 @@ class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin,
         # Stateless leading steps are computed once for the whole run (refit included).
         prefix, rest, Xt, notes = fit_stateless_prefix(self.estimator, X, y)
         options = self._path_options(scorer, y)
+        if self.shortcut == "approximate":  # draws the rows its check refits (LOOCV uses no other draw)
+            options = replace(options, rng=rng)
         record = compute_held_out(rest, Xt, y, splits, scorer, fit_params, options)
         nested = None
         if self._nested():
@@ -215,8 +217,8 @@ class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin,
         """The model fitted on all data (``refit=True``), or None."""
         if not self.refit:
             return None
-        if isinstance(record, ClosedFormRecord):
-            return record.full  # fitted by the closed form path already
+        if isinstance(record, (ClosedFormRecord, ApproximateRecord)):
+            return record.full  # fitted by the closed form or approximate path already
         final = clone(rest)
         return final.fit(Xt, y, **fit_params) if y is not None else final.fit(Xt, **fit_params)
 

@@ -23,13 +23,18 @@ SHARED_PARAMETERS_DOC = """
     batch_folds : "auto" or False, default="auto"
         When the estimator implements ``fit_folds`` (the fold-batching protocol of
         :mod:`resample._protocol`) "auto" lets it fit all splits at once.
-    shortcut : "auto", True or False, default="auto"
+    shortcut : "auto", True, False or "approximate", default="auto"
         Exact closed form for least-squares models (``LinearRegression``, ``Ridge``,
         alone or after stateless Pipeline steps) with squared-error scoring: no
         refits. "auto" uses it when valid, True requires it (and says why not),
         False always refits. Where the estimator's own solver disagrees with exact
         least squares (ill-conditioned designs) a ``ShortcutWarning`` says so and
-        ``result_.notes`` records it.
+        ``result_.notes`` records it. "approximate" (opt-in, leave-one-out splits
+        only): ``LogisticRegression`` and ``PoissonRegressor`` with an L2 penalty
+        by one Newton step per row from the fit on all rows (Rad & Maleki 2020),
+        O(n p^2) with no refits but 20 exact refits on random rows (seeded by
+        ``random_state``) whose differences ``result_.notes`` reports; see
+        ``docs/approximate_loo.md``. ``result_.computation`` is then "approximate".
     progress : bool, default=False
         Show a progress bar (tqdm, on stderr) over the split fits, also under
         ``n_jobs > 1``. The closed form and batched fold fits have no per-split

@@ -1,6 +1,8 @@
 """The one entry point that computes held-out values: closed form, batched folds or refits.
 
-:func:`compute_held_out` tries, in order, the exact least-squares closed form
+With ``shortcut="approximate"`` it computes the approximate leave-one-out values of a
+penalised GLM (:mod:`resample._model_selection.approximate`) or says why it cannot.
+Otherwise :func:`compute_held_out` tries, in order, the exact least-squares closed form
 (:mod:`resample._linalg.least_squares`), the estimator's own fold batching
 (``fit_folds``, :mod:`resample._protocol`) and one fit per split through joblib
 (:mod:`resample._model_selection.engine`), and returns the typed record of the path
@@ -16,6 +18,7 @@ from sklearn.base import clone, is_classifier
 
 from resample._linalg.fold_condition import disagreeing_splits
 from resample._linalg.least_squares import LeastSquaresCV, shortcut_plan
+from resample._model_selection.approximate import N_CHECK, approximate_held_out, approximate_plan
 from resample._model_selection.engine import run_splits, score_fitted
 from resample._model_selection.records import (
     BatchedRecord,
@@ -43,7 +46,9 @@ class PathOptions:
 
     ``full_fit``: the closed form also fits the estimator on all data (for ``estimator_``);
     ``check_agreement``: it compares that fit with exact least squares and warns on a gap;
-    ``all_rows``: each fold model is also scored on every row (Davison-Hinkley).
+    ``all_rows``: each fold model is also scored on every row (Davison-Hinkley);
+    ``rng``, ``n_check``: the Generator that draws the rows the approximate path checks
+    by exact refits, and how many (``shortcut="approximate"``).
     """
 
     shortcut: object = "auto"
@@ -56,6 +61,8 @@ class PathOptions:
     full_fit: bool = False
     check_agreement: bool = True
     all_rows: bool = False
+    rng: object = None
+    n_check: int = N_CHECK
 
 
 def compute_held_out(estimator, X, y, splits, scorer, fit_params, options):
@@ -73,8 +80,14 @@ def compute_held_out(estimator, X, y, splits, scorer, fit_params, options):
 
     Returns
     -------
-    ClosedFormRecord, BatchedRecord or RefitRecord
+    ClosedFormRecord, BatchedRecord, RefitRecord or ApproximateRecord
     """
+    if options.shortcut == "approximate":
+        plan = approximate_plan(estimator, scorer, X, y, fit_params, splits)
+        if isinstance(plan, str):
+            raise ValueError(plan + ". Pass shortcut='auto' to refit.")
+        rng = options.rng if options.rng is not None else np.random.default_rng()
+        return approximate_held_out(estimator, plan, X, y, splits, scorer, rng, options.n_check)
     declined = ()
     if options.shortcut is not False:
         plan = shortcut_plan(estimator, scorer, X, y, fit_params)

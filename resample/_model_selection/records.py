@@ -14,6 +14,9 @@ reader branches on a dict key.
     One clone fitted and scored per split (joblib), with failures recorded.
 ``BatchedRecord``
     The same, with all fold models fitted together by the estimator's ``fit_folds``.
+``ApproximateRecord``
+    Approximate leave-one-out values of a penalised GLM (one Newton step per row), with
+    the :class:`ApproximationCheck` of a few exact refits.
 
 The refit paths collect one :class:`SplitOutcome` per split (what the engine's fit
 and score of one split produced, and what the cache stores).
@@ -28,7 +31,7 @@ from resample._model_selection.results import SplitIndices
 from resample._model_selection.scoring import SplitScore
 from resample._utils.notes import Note, NoteKind
 
-__all__ = ["SplitOutcome", "ClosedFormRecord", "RefitRecord", "BatchedRecord"]
+__all__ = ["SplitOutcome", "ClosedFormRecord", "RefitRecord", "BatchedRecord", "ApproximateRecord", "ApproximationCheck"]
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,89 @@ class BatchedRecord(RefitRecord):
         record = cls.from_outcomes(splits, outcomes, error_score, **kwargs)
         note = Note(NoteKind.BATCHED_FOLDS, f"{len(splits)} fold models fitted together by {estimator_name}.fit_folds")
         return replace(record, notes=record.notes + (note,))
+
+
+@dataclass(frozen=True, eq=False)
+class ApproximationCheck:
+    """The approximation against exact refits on a few rows (per-sample values in the scorer's sign).
+
+    Attributes
+    ----------
+    rows : ndarray of int
+        The rows refitted exactly (drawn at random, seeded by ``random_state``).
+    exact, approximate : ndarray
+        Each row's held-out value from its exact refit and from the approximation.
+    """
+
+    rows: np.ndarray
+    exact: np.ndarray
+    approximate: np.ndarray
+
+    @property
+    def max_abs_difference(self):
+        """Largest ``|exact - approximate|`` (NaN without rows)."""
+        return float(np.max(np.abs(self.exact - self.approximate))) if len(self.rows) else float("nan")
+
+    @property
+    def mean_abs_difference(self):
+        """Mean ``|exact - approximate|`` (NaN without rows)."""
+        return float(np.mean(np.abs(self.exact - self.approximate))) if len(self.rows) else float("nan")
+
+
+@dataclass(frozen=True, eq=False)
+class ApproximateRecord:
+    """Approximate leave-one-out values (no fold models), one row per split.
+
+    Attributes
+    ----------
+    splits : SplitIndices
+        Leave-one-out splits.
+    sample_values : ndarray
+        Every row's approximate held-out value in the scorer's sign, aligned with ``splits.test_index``.
+    predictions : ndarray
+        The held-out response the metric read: class probabilities, Poisson means, or
+        class labels (``label_predictions``).
+    label_predictions : bool
+    full : estimator
+        The estimator fitted on all rows (the approximation starts from it; ``estimator_``).
+    check : ApproximationCheck
+    notes : tuple of Note
+    """
+
+    computation: ClassVar[str] = "approximate"
+    batched: ClassVar[bool] = False
+    failures: ClassVar[tuple] = ()
+    fold_models: ClassVar[None] = None
+    all_rows: ClassVar[None] = None
+
+    splits: SplitIndices
+    sample_values: np.ndarray = field(repr=False)
+    predictions: np.ndarray = field(repr=False)
+    label_predictions: bool
+    full: object = field(repr=False)
+    check: ApproximationCheck = field(repr=False)
+    notes: tuple = ()
+
+    @property
+    def sample_index(self):
+        return self.splits.test_index
+
+    @property
+    def sample_split(self):
+        return self.splits.split_of_test_index
+
+    @property
+    def scores(self):
+        return np.add.reduceat(self.sample_values, self.splits.test_ptr[:-1]) / self.splits.test_sizes
+
+    @property
+    def fit_times(self):
+        return np.zeros(len(self.splits))
+
+    score_times = fit_times
+
+    def split_values(self):
+        return list(self.splits.blocks(self.sample_values))
 
 
 def _concat(parts, dtype):

@@ -40,6 +40,10 @@ class NoteKind(enum.Enum):
     CLOSED_FORM = "closed_form"
     #: the resampling distribution is degenerate or has non-finite values
     DEGENERATE = "degenerate"
+    #: leave-one-out values approximated (one Newton step per row), and their check against exact refits
+    APPROXIMATE = "approximate"
+    #: the estimated time of a run with many refits, before it starts
+    COST = "cost"
     #: a cache entry was refused or the cache could not be used
     CACHE = "cache"
     #: anything else worth knowing
