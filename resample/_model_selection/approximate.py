@@ -43,12 +43,11 @@ from sklearn.preprocessing import (
     SplineTransformer,
     StandardScaler,
 )
-from sklearn.utils import _safe_indexing
 
 from resample._linalg.approximate_loo import GLMFit, loo_linear_predictors, mean_response
 from resample._model_selection.records import ApproximateRecord, ApproximationCheck
 from resample._utils.notes import Note, NoteKind
-from resample._utils.sklearn_compat import scorer_parts, validate_estimator_params
+from resample._utils.sklearn_compat import safe_indexing, scorer_parts, validate_estimator_params
 
 __all__ = ["SUPPORTED", "TRANSFORMERS", "N_CHECK", "approximate_plan", "approximate_held_out"]
 
@@ -253,11 +252,11 @@ def _check(estimator, X, y, values, plan, rng, n_check):
     keep = np.ones(n, dtype=bool)
     for j, i in enumerate(rows):
         keep[i] = False
-        model = clone(estimator).fit(_safe_indexing(X, keep), _safe_indexing(y, keep))
+        model = clone(estimator).fit(safe_indexing(X, keep), safe_indexing(y, keep))
         keep[i] = True
-        held = _safe_indexing(X, [i])
+        held = safe_indexing(X, [i])
         response = model.predict_proba(held) if hasattr(model, "predict_proba") else model.predict(held)
-        y_i = np.asarray(_safe_indexing(y, [i]))
+        y_i = np.asarray(safe_indexing(y, [i]))
         exact[j] = plan.sign * plan.metric.value(y_i, response, getattr(model, "classes_", None))[0]
     return ApproximationCheck(rows, exact, values[rows])
 

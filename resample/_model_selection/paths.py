@@ -29,7 +29,7 @@ from resample._model_selection.scoring import pointwise_metric
 from resample._protocol import fit_folds, fit_folds_reason, supports_fit_folds
 from resample._utils.notes import Note, NoteKind
 from resample._utils.sklearn_compat import scorer_parts
-from resample.exceptions import ShortcutWarning
+from resample.exceptions import ParameterError, ShortcutWarning
 
 __all__ = ["AGREEMENT_TOL", "PathOptions", "compute_held_out"]
 
@@ -85,7 +85,7 @@ def compute_held_out(estimator, X, y, splits, scorer, fit_params, options):
     if options.shortcut == "approximate":
         plan = approximate_plan(estimator, scorer, X, y, fit_params, splits)
         if isinstance(plan, str):
-            raise ValueError(plan + ". Pass shortcut='auto' to refit.")
+            raise ParameterError(plan + ". Pass shortcut='auto' to refit.")
         rng = options.rng if options.rng is not None else np.random.default_rng()
         return approximate_held_out(estimator, plan, X, y, splits, scorer, rng, options.n_check)
     declined = ()
