@@ -45,10 +45,12 @@ def _quantiles(distribution, probabilities):
     """
     flat = distribution.reshape(-1, distribution.shape[-1])
     probs = np.broadcast_to(probabilities, (*distribution.shape[:-1], 2)).reshape(-1, 2)
-    quantile = np.nanquantile if np.isnan(flat).any() else np.quantile
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN row gives NaN: reported by the caller
-        out = np.array([quantile(row, p) for row, p in zip(flat, probs)])
+    if not np.isnan(flat).any():
+        out = np.array([np.quantile(row, p) for row, p in zip(flat, probs)])
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN row gives NaN: reported by the caller
+            out = np.array([np.nanquantile(row, p) for row, p in zip(flat, probs)])
     out = out.reshape(*distribution.shape[:-1], 2)
     return out[..., 0], out[..., 1]
 

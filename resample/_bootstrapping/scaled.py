@@ -25,9 +25,11 @@ def scaled_std(values, axis=-1, ddof=1, nan=False):
     """``np.std`` (``np.nanstd`` when ``nan``) of ``values / s`` times ``s``, ``s`` the largest ``|value|``."""
     values = np.asarray(values, dtype=float)
     scale = _usable(_largest(values, axis))
-    std = np.nanstd if nan else np.std
+    if not nan and values.shape[axis] > ddof:  # no warning to silence (catching one costs a tenth of a ms)
+        return np.std(values / scale, axis=axis, ddof=ddof) * np.squeeze(scale, axis=axis)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
+        std = np.nanstd if nan else np.std
         return std(values / scale, axis=axis, ddof=ddof) * np.squeeze(scale, axis=axis)
 
 

@@ -33,6 +33,8 @@ __all__ = ["check_n_resamples", "check_size", "available_memory", "format_bytes"
 #: Copies of the distribution held at the peak of a run (measured with tracemalloc at
 #: 10^6 resamples of a mean: 3.13 for the percentile, basic and BCa methods).
 PEAK_COPIES = 3.5
+#: Estimates below this many bytes are not compared with the memory available.
+SMALL = 64 * 2**20
 #: Runs with more resamples than this get a timed pilot before they start.
 PILOT_FROM = 10**5
 #: Runs estimated to take longer than this (seconds) are announced with a warning.
@@ -96,8 +98,9 @@ def check_size(n_resamples, values_per_resample, *, studentized=False, pilot=Non
     """
     per_resample = values_per_resample * 8 * PEAK_COPIES * (2 if studentized else 1)
     needed = n_resamples * per_resample
-    available = available_memory()
-    if available is None and n_resamples > MAX_RESAMPLES:
+    # below SMALL nothing is read (reading /proc costs about 1 ms, a tenth of a small run)
+    available = available_memory() if needed > SMALL else float("inf")
+    if available is None and n_resamples > MAX_RESAMPLES:  # noqa: SIM102
         raise ValueError(
             f"{name}={n_resamples} is out of range: this platform does not say how much memory is available, "
             f"so at most {MAX_RESAMPLES} resamples are allowed (about {format_bytes(MAX_RESAMPLES * per_resample)})."
