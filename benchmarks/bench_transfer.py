@@ -224,7 +224,7 @@ class FoldEnsembleOf(ClassifierMixin, BaseEstimator):
         self.n_splits = n_splits
 
     def fit(self, X, y):
-        cv = KFoldCV(clone(self.estimator), n_splits=self.n_splits, refit=False, return_estimators=True).fit(X, y)
+        cv = KFoldCV(clone(self.estimator), n_splits=self.n_splits, refit=False, return_estimator=True).fit(X, y)
         self.ensemble_ = FoldEnsembleClassifier.from_cv(cv)
         self.classes_ = self.ensemble_.classes_
         return self
@@ -252,7 +252,7 @@ def ensembles(epochs=12, seed=0):
         start = time.perf_counter()
         out = {}
         cv = KFoldCV(est, n_splits=5, shuffle=True, random_state=seed, refit=False, scoring="neg_log_loss",
-                     return_estimators=True).fit(X, y)
+                     return_estimator=True).fit(X, y)
         splits = list(cv.result_.splits)
         acc = np.array([m.score(X[te], y[te]) for m, (_, te) in zip(cv.estimators_, splits)])
         out["log_loss"] = -np.asarray(cv.scores_)

@@ -101,7 +101,7 @@ def main(argv=None):
          f"{args.epochs} epochs)", lm),
     ]:
         t0 = time.perf_counter()
-        cv = KFoldCV(est, cv=cv_split, return_estimators=True).fit(X)
+        cv = KFoldCV(est, cv=cv_split, return_estimator=True).fit(X)
         rows.append((name, cv, time.perf_counter() - t0))
 
     print("| model | CV bits/char | standard error (naive) | per-fold bits/char | time (s) |")

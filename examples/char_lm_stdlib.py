@@ -96,7 +96,7 @@ def main(argv=None):
     print(f"time: {t_curves:.0f} s wall, {c_curves:.0f} s CPU (5 folds one by one, scored every epoch)")
 
     t0, c0 = time.perf_counter(), time.process_time()
-    cv = KFoldCV(lm, cv=splits, refit=False, return_estimators=True).fit(X)
+    cv = KFoldCV(lm, cv=splits, refit=False, return_estimator=True).fit(X)
     t_cv, c_cv = time.perf_counter() - t0, time.process_time() - c0
     print(f"\nKFoldCV: {-cv.estimate_ / 0.6931471805599453:.3f} bits/char; notes: {'; '.join(cv.result_.notes)}")
     print(f"time: {t_cv:.0f} s wall, {c_cv:.0f} s CPU")

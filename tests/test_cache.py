@@ -84,7 +84,7 @@ def test_nothing_is_pickled_unless_fold_models_are_kept(tmp_path):
 
 def test_a_planted_malicious_pickle_is_never_loaded(tmp_path):
     X, y = _data()
-    first = _cv(tmp_path, return_estimators=True).fit(X, y)
+    first = _cv(tmp_path, return_estimator=True).fit(X, y)
     assert Counting.fits == 4
     marker = tmp_path / "pwned"
     entries = _entries(tmp_path)
@@ -95,7 +95,7 @@ def test_a_planted_malicious_pickle_is_never_loaded(tmp_path):
     (tmp_path / "output.pkl").write_bytes(pickle.dumps(_Marker(marker)))
     Counting.fits = 0
     with pytest.warns(CacheWarning, match="signature does not match"):
-        again = _cv(tmp_path, return_estimators=True).fit(X, y)
+        again = _cv(tmp_path, return_estimator=True).fit(X, y)
     assert not marker.exists()
     assert Counting.fits == 2  # the two tampered splits were recomputed, the others served
     np.testing.assert_array_equal(again.scores_, first.scores_)
@@ -103,7 +103,7 @@ def test_a_planted_malicious_pickle_is_never_loaded(tmp_path):
     Counting.fits = 0
     with warnings.catch_warnings():
         warnings.simplefilter("error", CacheWarning)
-        _cv(tmp_path, return_estimators=True).fit(X, y)
+        _cv(tmp_path, return_estimator=True).fit(X, y)
     assert Counting.fits == 0 and not marker.exists()
 
 
@@ -235,9 +235,9 @@ def test_failed_splits_are_retried(tmp_path):
 
 def test_kept_fold_models_come_back_from_the_cache(tmp_path):
     X, y = _data()
-    first = _cv(tmp_path, return_estimators=True).fit(X, y)
+    first = _cv(tmp_path, return_estimator=True).fit(X, y)
     Counting.fits = 0
-    again = _cv(tmp_path, return_estimators=True).fit(X, y)
+    again = _cv(tmp_path, return_estimator=True).fit(X, y)
     assert Counting.fits == 0
     assert [m.mean_ for m in again.estimators_] == [m.mean_ for m in first.estimators_]
 

@@ -112,7 +112,7 @@ def test_refit_and_delegation():
 
 def test_return_estimators_gives_fold_models():
     X, y = _regression()
-    cv = KFoldCV(Ridge(alpha=2.0), n_splits=3, return_estimators=True, scoring="neg_mean_squared_error").fit(X, y)
+    cv = KFoldCV(Ridge(alpha=2.0), n_splits=3, return_estimator=True, scoring="neg_mean_squared_error").fit(X, y)
     assert cv.result_.computation == "closed form" and len(cv.estimators_) == 3
     for i, (train, test) in enumerate(cv.result_.splits):
         model = cv.estimators_[i]

@@ -139,5 +139,5 @@ def test_block_bootstrap_errors():
         block_bootstrap_perplexity(CharRNNLanguageModel())
     with pytest.raises(ValueError, match=r"needs at least 2 scored blocks; got 1"):
         block_bootstrap_perplexity(BlockLogLikelihood(np.array([-1.0, 0.0]), np.array([3, 0])))
-    with pytest.raises(ValueError, match=r"fit it with return_estimators=True"):
+    with pytest.raises(ValueError, match=r"fit it with return_estimator=True"):
         cross_val_block_log_likelihood(object(), X)

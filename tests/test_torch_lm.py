@@ -35,13 +35,13 @@ TEXT = "the quick brown fox jumps over the lazy dog. " * 30  # 1350 chars, learn
 def test_vocabulary_is_the_same_for_every_fold():
     X = text_blocks(TEXT, 50)
     lm = CharRNNLanguageModel(**{**TINY, "max_epochs": 1})
-    cv = KFoldCV(lm, cv=BlockedKFold(4, gap=1), return_estimators=True).fit(X)
+    cv = KFoldCV(lm, cv=BlockedKFold(4, gap=1), return_estimator=True).fit(X)
     sizes = {m.vocabulary_.size for m in cv.estimators_} | {cv.estimator_.vocabulary_.size}
     assert sizes == {257}
     assert {m.module_.embedding.num_embeddings for m in cv.estimators_} == {257}
     # an alphabet: same table whatever the fold holds; characters outside it are unknown
     lm = CharRNNLanguageModel(**{**TINY, "max_epochs": 1, "alphabet": "abcdefghijklmnopqrstuvwxyz "})
-    cv = KFoldCV(lm, cv=BlockedKFold(3), return_estimators=True).fit(X)
+    cv = KFoldCV(lm, cv=BlockedKFold(3), return_estimator=True).fit(X)
     assert {m.vocabulary_.size for m in cv.estimators_} == {29}
     assert Vocabulary("ab").encode("a.b").tolist() == [0, 2, 1]
 
@@ -56,7 +56,7 @@ def test_every_held_out_character_is_scored_once():
     assert lm.score(X) == pytest.approx(ll.log_likelihood.sum() / ll.n_symbols.sum(), rel=1e-12)
     assert lm.score(X) == pytest.approx(lm.score(TEXT[:400] + "é"), rel=1e-5)
     # and scoring per block is what KFoldCV averages (weighted by rows)
-    cv = KFoldCV(lm, cv=BlockedKFold(3, gap=0), return_estimators=True).fit(X)
+    cv = KFoldCV(lm, cv=BlockedKFold(3, gap=0), return_estimator=True).fit(X)
     held = cross_val_block_log_likelihood(cv, X)
     assert held.n_symbols.sum() == 402
 

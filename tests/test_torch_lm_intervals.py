@@ -62,7 +62,7 @@ def _corpus():
 def test_cv_interval_reports_both_and_notes_the_disagreement():
     X = text_blocks(_corpus(), 50)
     groups = [b.document for b in X]
-    cv = KFoldCV(NGramLanguageModel(), cv=BlockedKFold(3), return_estimators=True).fit(X)
+    cv = KFoldCV(NGramLanguageModel(), cv=BlockedKFold(3), return_estimator=True).fit(X)
     blocks = cv_perplexity_interval(cv, X, n_resamples=500, rng=0)
     docs = cv_perplexity_interval(cv, X, groups=groups, n_resamples=500, rng=0)
     assert blocks.resampled == "blocks" and blocks.n_units == len(X)

@@ -83,7 +83,7 @@ def test_validation_rows_come_from_the_training_fold_only():
     X = np.column_stack([np.arange(120), X])
     est = TorchClassifier(IdRecorder, max_epochs=2, early_stopping=True, validation_fraction=0.2,
                           device="cpu", random_state=0)
-    cv = KFoldCV(est, n_splits=3, return_estimators=True).fit(X, y)
+    cv = KFoldCV(est, n_splits=3, return_estimator=True).fit(X, y)
     for i, fold in enumerate(cv.estimators_):
         train, test = cv.result_.splits[i]
         seen = fold.module_.seen

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py: one tor
 
 
 def _members_and_ensemble(estimator, X, y, n_splits=4):
-    cv = KFoldCV(estimator, n_splits=n_splits, return_estimators=True).fit(X, y)
+    cv = KFoldCV(estimator, n_splits=n_splits, return_estimator=True).fit(X, y)
     return cv.estimators_, FoldEnsembleClassifier.from_cv(cv)
 
 
@@ -45,7 +45,7 @@ def test_fold_ensemble_log_loss_at_most_members_mean(kind):
 def test_fold_ensemble_needs_fold_models_with_the_same_classes():
     X, y = images(30)
     cv = KFoldCV(LogisticRegression(), n_splits=3).fit(X.reshape(30, -1), y)
-    with pytest.raises(ValueError, match="return_estimators=True"):
+    with pytest.raises(ValueError, match="return_estimator=True"):
         FoldEnsembleClassifier.from_cv(cv)
     a = LogisticRegression().fit(X.reshape(30, -1), y)
     b = LogisticRegression().fit(X.reshape(30, -1), np.where(y == 1, 2, 0))

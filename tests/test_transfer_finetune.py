@@ -22,7 +22,7 @@ def test_every_fold_starts_from_the_same_pretrained_weights_and_shares_no_storag
     pretrained = state(net)
     X, y = images(48)
     cv = KFoldCV(FineTuneClassifier(net, max_epochs=2, lr_backbone=1e-2, random_state=0), n_splits=3,
-                 return_estimators=True).fit(X, y)
+                 return_estimator=True).fit(X, y)
     assert same_state(pretrained, state(net))  # the shared backbone is never trained
     models = [m.module_ for m in cv.estimators_] + [cv.estimator_.module_]
     seen = _storages(net)

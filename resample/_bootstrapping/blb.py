@@ -101,6 +101,18 @@ class BLBResult:
         frame.update(zip(names, flat))
         return pd.DataFrame(frame)
 
+    def _repr_html_(self):
+        """A small HTML table (estimate, standard error, interval, computation, notes) for Jupyter."""
+        from resample._utils.html_repr import result_html
+
+        details = [("subsets", f"{self.n_subsets} of {self.subset_size} rows"), ("resamples per subset", self.n_resamples),
+                   ("computation", self.computation)]
+        return result_html(
+            "BLBResult (bag of little bootstraps)", estimate=self.estimate, standard_error=self.standard_error,
+            confidence_interval=self.confidence_interval, confidence_level=self.confidence_level,
+            interval_name=self.method, details=details, notes=self.notes,
+        )
+
     def __repr__(self):
         low, high = self.confidence_interval
         return (

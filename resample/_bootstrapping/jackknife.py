@@ -174,6 +174,20 @@ class JackknifeResult:
         """
         return values_frame("left_out", self.jackknife_values)
 
+    def _repr_html_(self):
+        """A small HTML table (estimate, standard error, interval, computation, notes) for Jupyter."""
+        from resample._utils.html_repr import result_html
+
+        details = [("bias", str(np.round(self.bias, 6))),
+                   ("bias-corrected estimate", str(np.round(self.bias_corrected_estimate, 6))),
+                   ("method", self.method), ("leave-one-out values", self.n_resamples),
+                   ("computation", "closed form" if self.closed_form else "refits")]
+        return result_html(
+            "JackknifeResult", estimate=self.estimate, standard_error=self.standard_error,
+            confidence_interval=self.confidence_interval, confidence_level=self.confidence_level,
+            interval_name="normal", details=details, notes=self.notes,
+        )
+
     def __repr__(self):
         return (
             f"JackknifeResult(estimate={_fmt(self.estimate)}, bias={_fmt(self.bias)}, "

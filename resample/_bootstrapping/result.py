@@ -104,6 +104,22 @@ class BootstrapResult:
 
         return plot_bootstrap(self, ax=ax, **kwargs)
 
+    def _repr_html_(self):
+        """A small HTML table (estimate, standard error, interval, computation, notes) for Jupyter."""
+        from resample._utils.html_repr import result_html
+
+        details = [("bias", _fmt(self.bias)), ("resampling", self.resampling), ("resamples", self.n_resamples),
+                   ("computation", self.computation)]
+        if self.n_nonfinite:
+            details.append(("non-finite resamples", self.n_nonfinite))
+        if self.bounds is not None:
+            details.append(("range of the statistic", f"[{self.bounds[0]}, {self.bounds[1]}]"))
+        return result_html(
+            "BootstrapResult", estimate=self.estimate, standard_error=self.standard_error,
+            confidence_interval=self.confidence_interval, confidence_level=self.confidence_level,
+            interval_name=self.method + _sided(self.alternative), details=details, notes=self.notes,
+        )
+
     def __repr__(self):
         low, high = self.confidence_interval
         text = (

@@ -22,6 +22,13 @@ from sklearn.utils.validation import check_is_fitted
 from resample._model_selection.adjust import dh_adjusted
 from resample._model_selection.cache import check_memory_location
 from resample._model_selection.delegation import RefitDelegationMixin
+from resample._model_selection.metric_results import CVResults, cv_results_dict
+from resample._model_selection.multimetric import (
+    DerivedRecord,
+    check_multimetric_scoring,
+    compute_metrics,
+    is_multimetric,
+)
 from resample._model_selection.nested import run_nested
 from resample._model_selection.paths import PathOptions, compute_held_out
 from resample._model_selection.pooling import pool
@@ -32,6 +39,8 @@ from resample._model_selection.stateless import fit_stateless_prefix, with_prefi
 from resample._utils.checks import check_confidence_level, check_data, check_estimator, check_nested, check_scoring
 from resample._utils.progress import require_tqdm
 from resample._utils.column_checks import check_sample_weight
+from resample._utils.deprecation import DEPRECATED, renamed
+from resample._utils.notes import Note, NoteKind
 from resample._utils.random import as_generator
 from resample._utils.sklearn_compat import (
     HasMethods,
@@ -63,13 +72,15 @@ class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin,
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit"])],
-        "scoring": [str, callable, None],
+        "scoring": [str, callable, list, tuple, set, dict, None],
         "n_jobs": [numbers.Integral, None],
         # checked by resample._utils.random.as_generator, which also refuses legacy RandomState with a hint
         "random_state": "no_validation",
         "error_score": [StrOptions({"raise"}), numbers.Real],
-        "refit": ["boolean"],
-        "return_estimators": ["boolean"],
+        "refit": ["boolean", str],
+        "return_estimator": ["boolean"],
+        "return_estimators": ["boolean", StrOptions({DEPRECATED})],
+        "return_train_score": ["boolean"],
         "batch_folds": [StrOptions({"auto"}), "boolean"],
         "shortcut": [StrOptions({"auto", "approximate"}), "boolean"],
         "progress": ["boolean"],
@@ -88,11 +99,13 @@ class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin,
         random_state=None,
         error_score="raise",
         refit=True,
-        return_estimators=False,
+        return_estimator=False,
+        return_train_score=False,
         batch_folds="auto",
         shortcut="auto",
         progress=False,
         memory=None,
+        return_estimators=DEPRECATED,
     ):
         self.estimator = estimator
         self.scoring = scoring
@@ -100,6 +113,8 @@ class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin,
         self.random_state = random_state
         self.error_score = error_score
         self.refit = refit
+        self.return_estimator = return_estimator
+        self.return_train_score = return_train_score
         self.return_estimators = return_estimators
         self.batch_folds = batch_folds
         self.shortcut = shortcut
@@ -140,7 +155,10 @@ class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin,
         -------
         self
         """
-        X, y, groups, scorer, n = self._check_fit_input(X, y, groups)
+        X, y, groups, scorers, n = self._check_fit_input(X, y, groups)
+        primary = self._primary_metric(scorers)
+        scorer = scorers[primary]
+        keep = renamed("return_estimators", self.return_estimators, "return_estimator", self.return_estimator)
         check_sample_weight(fit_params.get("sample_weight"), n, self.estimator)
         rng = as_generator(self.random_state)
         splits, repeats = self._make_splits(X, y, groups, n, rng)
@@ -148,38 +166,83 @@ class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin,
             splits = SplitIndices.from_pairs(n, splits)
         # Stateless leading steps are computed once for the whole run (refit included).
         prefix, rest, Xt, notes = fit_stateless_prefix(self.estimator, X, y)
-        options = self._path_options(scorer, y)
+        options = self._path_options(scorer, y, keep)
         if self.shortcut == "approximate":  # draws the rows its check refits (LOOCV uses no other draw)
             options = replace(options, rng=rng)
-        record = compute_held_out(rest, Xt, y, splits, scorer, fit_params, options)
-        nested = None
+        if len(scorers) == 1 and not self.return_train_score:
+            metrics = None
+            records = {primary: compute_held_out(rest, Xt, y, splits, scorer, fit_params, options)}
+        else:  # every metric (and training score) from one fit per split at most
+            metrics = compute_metrics(rest, Xt, y, splits, scorers, fit_params, options, primary=primary,
+                                      train=self.return_train_score)
+            records = metrics.records
+        record = records[primary]
+        nested, nested_notes = None, ()
         if self._nested():
-            nested, more = run_nested(
+            nested, nested_notes = run_nested(
                 rest, Xt, y, scorer, fit_params, options, self.n_splits, self.nested_repeats, rng,
                 self._nested_labels(y),
             )
-            notes += more
-        result = pool(record, y=y, scorer=scorer, scoring=self.scoring, method=self._method, repeats=repeats,
-                      notes=notes, nested=nested)
-        final = self._fit_final(record, rest, Xt, y, fit_params)
-        if self._adjust:
-            adjusted, more = dh_adjusted(record, final, Xt, y, scorer, result.estimate)
-            self.estimate_adjusted_ = adjusted
-            result = replace(result, estimate_adjusted=adjusted, notes=result.notes + more)
-        self.scorer_ = scorer
-        self.scores_ = result.scores
-        self.nested_ = nested
-        self.n_splits_ = len(splits)
-        self.naive_standard_error_ = result.naive_standard_error
-        if self.return_estimators:
+        # the closed form's record holds the fit on all data, whichever metric is the primary one
+        full = next((r for r in records.values() if isinstance(r, (ClosedFormRecord, ApproximateRecord))), record)
+        final = self._fit_final(full, rest, Xt, y, fit_params)
+        if keep:
             self.estimators_ = self._fold_models(record, prefix, rest, Xt, y, fit_params)
         if self.refit:
             self.estimator_ = with_prefix(prefix, final)
-        self.result_ = self._finish(FittedRun(record, result, rest, prefix, Xt, y, scorer, fit_params))
+        results = {}
+        for name in sorted(records, key=lambda k: k == primary):  # the primary metric last (BootstrapCV's rates)
+            results[name] = self._metric_result(
+                name, records[name], scorers[name], metrics, final, rest, prefix, Xt, y, fit_params,
+                repeats=repeats, notes=notes + nested_notes if name == primary else notes,
+                nested=nested if name == primary else None,
+            )
+        self.scorer_ = scorer
+        self.scorers_ = scorers
+        self.nested_ = nested
+        self.n_splits_ = len(splits)
+        self.results_ = CVResults({name: results[name] for name in scorers}, primary)
+        self.result_ = results[primary]
+        self.cv_results_ = cv_results_dict(self.results_, is_multimetric(self.scoring),
+                                           self.estimators_ if keep else None)
+        self.scores_ = self.result_.scores
+        self.naive_standard_error_ = self.result_.naive_standard_error
+        if self._adjust:
+            self.estimate_adjusted_ = self.result_.estimate_adjusted
         self.estimate_ = self.result_.estimate
         self.mean_score_ = self.result_.mean_score
         self.standard_error_ = self.result_.standard_error
         return self
+
+    def _metric_result(self, name, record, scorer, metrics, final, rest, prefix, Xt, y, fit_params, *, repeats,
+                       notes, nested):
+        """The CVResult of one metric: pooled, adjusted (k-fold), finished by the subclass."""
+        scoring = name if is_multimetric(self.scoring) else self.scoring
+        result = pool(record, y=y, scorer=scorer, scoring=scoring, method=self._method, repeats=repeats,
+                      notes=notes, nested=nested)
+        if metrics is not None and metrics.train_scores is not None:
+            result = replace(result, train_scores=metrics.train_scores[name])
+        if self._adjust:
+            if isinstance(record, DerivedRecord):
+                adjusted, more = float("nan"), (Note(
+                    NoteKind.NO_ADJUSTMENT,
+                    f"no Davison-Hinkley adjusted estimate for {name}: the closed form adjusts squared error only"),)
+            else:
+                adjusted, more = dh_adjusted(record, final, Xt, y, scorer, result.estimate)
+            result = replace(result, estimate_adjusted=adjusted, notes=result.notes + more)
+        return self._finish(FittedRun(record, result, rest, prefix, Xt, y, scorer, fit_params))
+
+    def _primary_metric(self, scorers):
+        """The metric ``estimate_`` reports: ``refit`` where it names one, else the first."""
+        if isinstance(self.refit, str):
+            if self.refit not in scorers:
+                raise ValueError(
+                    f"refit={self.refit!r} is not one of the metrics in scoring ({', '.join(map(repr, scorers))}). "
+                    "With several metrics, refit may name the one that estimate_, result_ and score report; "
+                    "or pass refit=True for the first."
+                )
+            return self.refit
+        return next(iter(scorers))
 
     def _check_fit_input(self, X, y, groups):
         """Every check that can fail before any fit: ``(X, y, groups, scorer, n_samples)``."""
@@ -192,24 +255,28 @@ class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin,
         # Sparse formats without row indexing become CSR, other sequences arrays (new
         # objects: the caller's data is never changed).
         X, y, groups = indexable(X, y, groups)
-        scorer = check_scoring(self.estimator, self.scoring)
+        if is_multimetric(self.scoring):
+            scorers = check_multimetric_scoring(self.estimator, self.scoring)
+        else:
+            scorers = {"score": check_scoring(self.estimator, self.scoring)}
         if self._nested():
-            check_nested(self.n_splits, self.cv, scorer, self.scoring, y, n)
-        return X, y, groups, scorer, n
+            primary = self._primary_metric(scorers)
+            check_nested(self.n_splits, self.cv, scorers[primary], primary if len(scorers) > 1 else self.scoring, y, n)
+        return X, y, groups, scorers, n
 
     def _nested(self):
         return getattr(self, "interval", "naive") == "nested"
 
-    def _path_options(self, scorer, y):
+    def _path_options(self, scorer, y, keep):
         return PathOptions(
             shortcut=self.shortcut,
             batch_folds=self.batch_folds,
             n_jobs=self.n_jobs,
             error_score=self.error_score,
-            keep_models=self.return_estimators,
+            keep_models=keep,
             progress=self.progress,
             memory=self.memory,
-            full_fit=self.refit,
+            full_fit=bool(self.refit),
             all_rows=self._all_rows(scorer, y),
         )
 
@@ -234,7 +301,7 @@ class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin,
         return bool(self._adjust and self.refit and y is not None and pointwise_metric(scorer) is not None)
 
     # ------------------------------------------------------------------ queries
-    def confidence_interval(self, confidence_level=0.95):
+    def confidence_interval(self, confidence_level=0.95, *, metric=None):
         """Confidence interval for the error, at ``confidence_level``.
 
         With ``interval="naive"`` (the default) the normal interval
@@ -248,6 +315,10 @@ class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin,
         Parameters
         ----------
         confidence_level : float, default=0.95
+        metric : str or None, default=None
+            With several metrics (``scoring`` a list or dict), the one to report
+            (a key of ``results_``); None: the primary one (``refit``'s, else the
+            first). The nested interval covers the primary metric only.
 
         Returns
         -------
@@ -255,6 +326,11 @@ class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin,
         """
         check_is_fitted(self, "estimate_")
         level = check_confidence_level(confidence_level)
+        if metric is not None and metric != self.results_.primary:
+            if metric not in self.results_:
+                raise ValueError(f"metric={metric!r} is not one of the metrics of this run: {list(self.results_)}.")
+            result = self.results_[metric]
+            return normal_interval(result.estimate, result.standard_error, level)
         if getattr(self, "nested_", None) is not None:
             return self.nested_.interval(level)
         return normal_interval(self.estimate_, self.standard_error_, level)

@@ -14,12 +14,14 @@ from sklearn.base import clone
 
 from resample._model_selection.base import BaseCV
 from resample._model_selection.engine import as_index
+from resample._model_selection.multimetric import check_multimetric_scoring, is_multimetric
 from resample._bootstrapping.schemes import Strata
 from resample._model_selection.params_doc import SHARED_PARAMETERS_DOC
 from resample._model_selection.results import normal_interval
 from resample._model_selection.scoring import pointwise_metric, score_split
 from resample._utils.checks import MAX_RESAMPLES, check_estimator, check_scoring, num_samples
 from resample._utils.notes import Note, NoteKind
+from resample._utils.deprecation import DEPRECATED
 from resample._utils.random import as_generator, int_seed
 from resample._utils.sklearn_compat import Interval, StrOptions
 from resample.splitters import BootstrapSplit
@@ -173,10 +175,12 @@ class BootstrapCV(BaseCV):
         random_state=None,
         error_score="raise",
         refit=True,
-        return_estimators=False,
+        return_estimator=False,
+        return_train_score=False,
         batch_folds="auto",
         progress=False,
         memory=None,
+        return_estimators=DEPRECATED,
     ):
         self.estimator = estimator
         self.n_resamples = n_resamples
@@ -186,6 +190,8 @@ class BootstrapCV(BaseCV):
         self.random_state = random_state
         self.error_score = error_score
         self.refit = refit
+        self.return_estimator = return_estimator
+        self.return_train_score = return_train_score
         self.return_estimators = return_estimators
         self.batch_folds = batch_folds
         self.progress = progress
@@ -215,7 +221,11 @@ class BootstrapCV(BaseCV):
                 "BootstrapCV requires y to be passed, but the target y is None: the bootstrap error rates "
                 "compare predictions with targets."
             )
-        self._loss_name(check_scoring(self.estimator, self.scoring))  # fails before any fit
+        if is_multimetric(self.scoring):  # every metric must be a per-sample loss; fails before any fit
+            for scorer in check_multimetric_scoring(self.estimator, self.scoring).values():
+                self._loss_name(scorer)
+        else:
+            self._loss_name(check_scoring(self.estimator, self.scoring))
         self._strata = None
         if strata is not None:
             labels = np.asarray(strata)

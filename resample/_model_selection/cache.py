@@ -9,7 +9,7 @@ may have replaced, edited or planted files. So
   timings in ``meta.json``, per-sample values and held-out predictions as ``.npy``
   read with ``allow_pickle=False``;
 * a fitted fold model is stored (as a pickle) only when the caller asked to keep
-  the fold models (``return_estimators=True``);
+  the fold models (``return_estimator=True``);
 * every entry, pickle or not, carries an HMAC-SHA256 over its key and all its
   files, made with a secret key kept *outside* the cache directory
   (:func:`key_path`: ``$RESAMPLE_CACHE_KEY_FILE``, else
@@ -273,6 +273,19 @@ class SplitCache:
                 if enc is None:
                     return False  # e.g. predictions of arbitrary objects: not stored rather than pickled
                 files[f"{name}.npy"], meta["arrays"][name] = enc
+            # the further metrics of a multi-metric run, as [name, entry] pairs (their order is the user's)
+            meta["others"] = []
+            for j, (metric, other) in enumerate((scored.others or {}).items()):
+                entry = {"score": other.score, "arrays": {}}
+                for name in ("values", "predictions"):
+                    a = getattr(other, name)
+                    if a is None:
+                        continue
+                    enc = _encode_array(a)
+                    if enc is None:
+                        return False
+                    files[f"other{j}.{name}.npy"], entry["arrays"][name] = enc
+                meta["others"].append([metric, entry])
         if outcome.estimator is not None:
             files["estimator.pkl"] = pickle.dumps(outcome.estimator, protocol=pickle.HIGHEST_PROTOCOL)
         files["meta.json"] = json.dumps(meta, sort_keys=True).encode()
@@ -312,7 +325,11 @@ class SplitCache:
         arrays = {n: _decode_array(files[f"{n}.npy"], how) for n, how in meta["arrays"].items()}
         scored = None
         if meta["score"] is not None:
-            scored = SplitScore(meta["score"], arrays.get("values"), arrays.get("predictions"))
+            others = {}
+            for j, (metric, entry) in enumerate(meta.get("others", ())):
+                got = {n: _decode_array(files[f"other{j}.{n}.npy"], how) for n, how in entry["arrays"].items()}
+                others[metric] = SplitScore(entry["score"], got.get("values"), got.get("predictions"))
+            scored = SplitScore(meta["score"], arrays.get("values"), arrays.get("predictions"), others or None)
         estimator = pickle.loads(files["estimator.pkl"]) if "estimator.pkl" in files else None
         return SplitOutcome(scored, estimator, meta["fit_time"], meta["score_time"], None, meta["all_rows"])
 

@@ -98,6 +98,19 @@ class ComparisonResult:
             }
         )
 
+    def _repr_html_(self):
+        """A small HTML table (difference, standard error, interval, test, notes) for Jupyter."""
+        from resample._utils.html_repr import result_html
+
+        details = [("estimate of a", f"{self.estimate_a:.6g}"), ("estimate of b", f"{self.estimate_b:.6g}"),
+                   ("statistic", f"{self.statistic:.4g}"), ("p-value", f"{self.pvalue:.4g}"),
+                   ("degrees of freedom", str(self.df)), ("method", self.method), ("splits", len(self.scores_a))]
+        return result_html(
+            "ComparisonResult", estimate=self.difference, standard_error=self.standard_error,
+            confidence_interval=self.confidence_interval, confidence_level=self.confidence_level,
+            interval_name=self.method, label=f"{self.scoring}: a - b", details=details, notes=self.notes,
+        )
+
     def __repr__(self):
         low, high = self.confidence_interval
         return (

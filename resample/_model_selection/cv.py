@@ -13,6 +13,7 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.model_selection import (
     GroupKFold,
+    check_cv,
     KFold,
     LeaveOneGroupOut,
     LeaveOneOut,
@@ -30,6 +31,7 @@ from resample._model_selection.engine import as_index
 from resample._model_selection.params_doc import SHARED_PARAMETERS_DOC
 from resample._model_selection.results import SplitIndices
 from resample._utils.checks import check_n_splits, check_test_size
+from resample._utils.deprecation import DEPRECATED
 from resample._utils.random import int_seed
 from resample._utils.sklearn_compat import HasMethods, Interval, StrOptions
 
@@ -108,9 +110,13 @@ class KFoldCV(BaseCV):
     n_repeats : int, default=1
     stratify : "auto" or bool, default="auto"
         "auto" stratifies for classifiers on binary or multiclass targets.
-    cv : splitter or iterable of (train, test), default=None
-        Overrides ``n_splits``, ``shuffle``, ``n_repeats`` and ``stratify``:
-        e.g. ``BlockedKFold(5, gap=1)`` or ``LeaveOneGroupOut()``.
+    cv : int, splitter or iterable of (train, test), default=None
+        Overrides ``n_splits``, ``shuffle``, ``n_repeats`` and ``stratify``,
+        as ``cross_validate``'s ``cv``: an int K gives what scikit-learn's
+        ``check_cv(K, y, classifier=...)`` gives (``StratifiedKFold(K)`` for a
+        classifier on class labels, ``KFold(K)`` otherwise, both unshuffled); a
+        splitter (e.g. ``BlockedKFold(5, gap=1)``, ``LeaveOneGroupOut()``) or
+        explicit splits are used as given.
     interval : {"naive", "nested"}, default="naive"
         What ``standard_error_`` and ``confidence_interval`` report. "naive": the
         spread of the split scores, which ignores that training sets overlap and
@@ -161,7 +167,8 @@ class KFoldCV(BaseCV):
         "shuffle": ["boolean"],
         "n_repeats": [Interval(numbers.Integral, 1, None, closed="left")],
         "stratify": [StrOptions({"auto"}), "boolean"],
-        "cv": [HasMethods(["split", "get_n_splits"]), "array-like", None],
+        "cv": [Interval(numbers.Integral, 2, None, closed="left"), HasMethods(["split", "get_n_splits"]),
+               "array-like", None],
         "interval": [StrOptions({"naive", "nested"})],
         "nested_repeats": [Interval(numbers.Integral, 1, None, closed="left")],
     }
@@ -184,11 +191,13 @@ class KFoldCV(BaseCV):
         random_state=None,
         error_score="raise",
         refit=True,
-        return_estimators=False,
+        return_estimator=False,
+        return_train_score=False,
         batch_folds="auto",
         shortcut="auto",
         progress=False,
         memory=None,
+        return_estimators=DEPRECATED,
     ):
         super().__init__(
             estimator,
@@ -197,11 +206,13 @@ class KFoldCV(BaseCV):
             random_state=random_state,
             error_score=error_score,
             refit=refit,
-            return_estimators=return_estimators,
+            return_estimator=return_estimator,
+            return_train_score=return_train_score,
             batch_folds=batch_folds,
             shortcut=shortcut,
             progress=progress,
             memory=memory,
+            return_estimators=return_estimators,
         )
         self.n_splits = n_splits
         self.shuffle = shuffle
@@ -218,6 +229,9 @@ class KFoldCV(BaseCV):
         return np.asarray(y)
 
     def _check_params(self, n_samples):
+        if isinstance(self.cv, numbers.Integral):
+            check_n_splits(int(self.cv), n_samples, name="cv")
+            return
         if self.cv is not None:
             return
         check_n_splits(self.n_splits, n_samples)
@@ -228,18 +242,21 @@ class KFoldCV(BaseCV):
             )
 
     def _make_splits(self, X, y, groups, n, rng):
-        if self.cv is not None:
-            if type(self.cv) in _COMPLEMENT_SPLITTERS and getattr(self.cv, "train_size", None) is None:
-                splits = _complement_splits(self.cv, X, y, groups, n)  # no training arrays to check
+        cv = self.cv
+        if isinstance(cv, numbers.Integral):  # scikit-learn's own choice of splitter for an int
+            cv = check_cv(int(cv), y, classifier=is_classifier(self.estimator))
+        if cv is not None:
+            if type(cv) in _COMPLEMENT_SPLITTERS and getattr(cv, "train_size", None) is None:
+                splits = _complement_splits(cv, X, y, groups, n)  # no training arrays to check
                 if not len(splits):
                     raise ValueError(f"cv={self.cv!r} produced no splits.")
                 return splits, np.zeros(len(splits), dtype=int)
-            if isinstance(self.cv, SplitIndices):  # already compact (compare, nested)
-                pairs = self.cv
-            elif hasattr(self.cv, "split"):
-                pairs = _stream(self.cv.split(X, y, groups), n)
+            if isinstance(cv, SplitIndices):  # already compact (compare, nested)
+                pairs = cv
+            elif hasattr(cv, "split"):
+                pairs = _stream(cv.split(X, y, groups), n)
             else:
-                pairs = _stream(self.cv, n)
+                pairs = _stream(cv, n)
             if not len(pairs):
                 raise ValueError(f"cv={self.cv!r} produced no splits.")
             return pairs, np.zeros(len(pairs), dtype=int)
@@ -347,11 +364,13 @@ class ValidationSetCV(BaseCV):
         random_state=None,
         error_score="raise",
         refit=True,
-        return_estimators=False,
+        return_estimator=False,
+        return_train_score=False,
         batch_folds="auto",
         shortcut="auto",
         progress=False,
         memory=None,
+        return_estimators=DEPRECATED,
     ):
         super().__init__(
             estimator,
@@ -360,11 +379,13 @@ class ValidationSetCV(BaseCV):
             random_state=random_state,
             error_score=error_score,
             refit=refit,
-            return_estimators=return_estimators,
+            return_estimator=return_estimator,
+            return_train_score=return_train_score,
             batch_folds=batch_folds,
             shortcut=shortcut,
             progress=progress,
             memory=memory,
+            return_estimators=return_estimators,
         )
         self.test_size = test_size
         self.n_repeats = n_repeats

@@ -115,6 +115,18 @@ class NestedCVResult:
         """
         return normal_interval(self.estimate, self.standard_error, confidence_level)
 
+    def _repr_html_(self):
+        """A small HTML table (estimate, standard error, interval, computation) for Jupyter."""
+        from resample._utils.html_repr import result_html
+
+        details = [("bias correction", f"{self.bias:.6g}"), ("naive standard error", f"{self.naive_standard_error:.4g}"),
+                   ("folds x repeats", f"{self.n_splits} x {self.n_repeats}"), ("computation", self.computation)]
+        return result_html(
+            "NestedCVResult (Bates, Hastie & Tibshirani)", estimate=self.estimate,
+            standard_error=self.standard_error, confidence_interval=self.confidence_interval,
+            confidence_level=self.confidence_level, interval_name="nested", details=details,
+        )
+
     def __repr__(self):
         low, high = self.confidence_interval
         return (

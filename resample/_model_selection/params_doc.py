@@ -3,9 +3,16 @@
 __all__ = ["SHARED_PARAMETERS_DOC"]
 
 SHARED_PARAMETERS_DOC = """
-    scoring : str, callable or None, default=None
-        What scikit-learn's ``scoring`` takes: a scorer name, or a callable
-        ``scorer(estimator, X, y)``. None uses the estimator's ``score``.
+    scoring : str, callable, list, tuple, dict or None, default=None
+        What scikit-learn's ``scoring`` takes: a scorer name, a callable
+        ``scorer(estimator, X, y)``, or several metrics as ``cross_validate``
+        takes them (a list of names, or a dict of names to scorers). None uses
+        the estimator's ``score``. With several metrics each gets its own
+        estimate, standard error and interval in ``results_``; ``estimate_``,
+        ``result_`` and ``score`` report the primary one (``refit``'s, else the
+        first). No split is fitted twice: the closed form gives every metric of
+        ``predict`` (squared or absolute error, R^2...) for least-squares models,
+        and otherwise one fit per split is scored on every metric.
     n_jobs : int or None, default=None
         Splits fitted in parallel through joblib (so a Dask or Ray joblib backend
         scales out unchanged). Results do not depend on it.
@@ -15,11 +22,17 @@ SHARED_PARAMETERS_DOC = """
         "raise" re-raises the first failing fit, with a note naming its split. A
         number records it as that split's score; failed splits are left out of the
         estimate and listed in ``result_.notes``.
-    refit : bool, default=True
+    refit : bool or str, default=True
         Fit the estimator on all the data afterwards (``estimator_``; ``predict``
-        and friends use it).
-    return_estimators : bool, default=False
-        Keep the fold models in ``estimators_``.
+        and friends use it). With several metrics, a metric's name also makes it
+        the primary one (as ``GridSearchCV``'s ``refit``).
+    return_estimator : bool, default=False
+        Keep the fold models in ``estimators_`` (and ``cv_results_["estimator"]``).
+    return_train_score : bool, default=False
+        Also score each split's model on its own training rows
+        (``result_.train_scores``, ``cv_results_["train_<name>"]``), as
+        ``cross_validate``. The closed form computes them without a refit on
+        k-fold and leave-one-out splits.
     batch_folds : "auto" or False, default="auto"
         When the estimator implements ``fit_folds`` (the fold-batching protocol of
         :mod:`resample._protocol`) "auto" lets it fit all splits at once.
@@ -57,6 +70,10 @@ SHARED_PARAMETERS_DOC = """
         the scorer and the versions of Python and the computing packages, so
         edited code or upgraded packages recompute. Anyone who can read the key
         file can forge entries: keep it private. See ``docs/caching.md``.
+    return_estimators : bool
+        Deprecated since 0.2 (removed in 0.3): the old name of
+        ``return_estimator``, which is scikit-learn's; it still works, with a
+        ``FutureWarning``.
 
     Attributes
     ----------
@@ -83,10 +100,22 @@ SHARED_PARAMETERS_DOC = """
         The nested-CV estimates (``interval="nested"``), else None.
     scores_ : ndarray of shape (n_splits,)
     result_ : CVResult
+        The primary metric's result.
+    results_ : CVResults
+        Metric name -> CVResult, in the order of ``scoring`` (the only key is
+        ``"score"`` when ``scoring`` is one metric, as in ``cross_validate``).
+    cv_results_ : dict
+        ``cross_validate``'s dict on the same splits: ``fit_time``,
+        ``score_time``, ``test_<name>`` (``test_score`` for one metric),
+        ``train_<name>`` (``return_train_score=True``) and ``estimator``
+        (``return_estimator=True``); ``pandas.DataFrame(cv_results_)`` is a table.
     estimator_ : estimator
         The model refit on all data (``refit=True``).
     estimators_ : list of estimators
-        The fold models (``return_estimators=True``).
+        The fold models (``return_estimator=True``).
     n_splits_ : int
     scorer_ : callable
+        The primary metric's scorer (``score`` uses it).
+    scorers_ : dict
+        Metric name -> scorer.
 """

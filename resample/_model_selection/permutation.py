@@ -125,7 +125,7 @@ def cv_permutation_test(cv, X, y, *, groups=None, n_permutations=1000, n_jobs=No
     n = check_data(X, y, groups, estimator=cv.estimator)
     X, y, groups = indexable(X, y, groups)
     rng = as_generator(rng, "rng")
-    real = clone(cv).set_params(refit=False, return_estimators=False).fit(X, y, groups)
+    real = clone(cv).set_params(refit=False, return_estimator=False).fit(X, y, groups)
     blocks = _permutation_blocks(rng, n_permutations, n, groups)
     notes = []
     null = None

@@ -157,10 +157,17 @@ class RefitRecord:
     fold_models: tuple = field(default=(), repr=False)
     all_rows: np.ndarray | None = field(default=None, repr=False)
     notes: tuple = ()
+    #: the other metrics of a multi-metric run, by name (records of the same fits)
+    others: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_outcomes(cls, splits, outcomes, error_score, *, label_predictions=False, notes=()):
         """Collect the :class:`~resample._model_selection.engine.SplitOutcome` of every split."""
+        others = {}
+        for name in next((o.scored.others for o in outcomes if o.error is None and getattr(o.scored, "others", None)), ()):
+            # each further metric of a MultiMetricScorer: the same fits, that metric's scores
+            per = [o if o.error is not None else replace(o, scored=o.scored.others[name]) for o in outcomes]
+            others[name] = cls.from_outcomes(splits, per, error_score, notes=notes)
         n_splits = len(splits)
         scores = np.empty(n_splits)
         values, preds, index, split_of, failed = [], [], [], [], []
@@ -192,6 +199,7 @@ class RefitRecord:
             fold_models=tuple(out.estimator for out in outcomes),
             all_rows=None if any(a is None for a in all_rows) else np.asarray(all_rows, dtype=float),
             notes=tuple(notes),
+            others=others,
         )
 
     def split_values(self):

@@ -239,6 +239,9 @@ class CVResult:
     failures : tuple of (int, str)
         The splits whose fit or scoring failed (with ``error_score`` a number), each
         with ``"ExceptionType: message"``; the estimate rests on the others.
+    train_scores : ndarray of shape (n_splits,) or None
+        With ``return_train_score=True``: each split's model scored on its own
+        training rows (``cross_validate``'s ``train_score``).
 
     Notes
     -----
@@ -274,6 +277,7 @@ class CVResult:
     oof_counts: np.ndarray | None = field(default=None, repr=False)
     failures: tuple = ()
     mean_score: float | None = None
+    train_scores: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n_splits(self):
@@ -302,6 +306,7 @@ class CVResult:
                 "n_train": [self.splits.train_size(i) for i in range(n)],
                 "n_test": [len(self.splits.test(i)) for i in range(n)],
                 "score": self.scores,
+                **({} if self.train_scores is None else {"train_score": self.train_scores}),
                 "fit_time": self.fit_times if self.fit_times is not None else np.zeros(n),
                 "score_time": self.score_times if self.score_times is not None else np.zeros(n),
             }
@@ -315,6 +320,22 @@ class CVResult:
         from resample._plotting import plot_cv_result
 
         return plot_cv_result(self, ax=ax, **kwargs)
+
+    def _repr_html_(self):
+        """A small HTML table (estimate, standard error, interval, computation, notes) for Jupyter."""
+        from resample._utils.html_repr import result_html
+
+        computation = self.computation + (", batched" if self.batched else "")
+        details = [("method", self.method), ("splits", self.n_splits), ("computation", computation)]
+        if self.estimate_adjusted is not None and np.isfinite(self.estimate_adjusted):
+            details.append(("Davison-Hinkley adjusted estimate", f"{self.estimate_adjusted:.6g}"))
+        if self.failures:
+            details.append(("failed splits", len(self.failures)))
+        return result_html(
+            f"CVResult: {self.method}", estimate=self.estimate, standard_error=self.standard_error,
+            confidence_interval=self.confidence_interval, confidence_level=self.confidence_level,
+            interval_name=self.interval, label=self.scoring, details=details, notes=self.notes,
+        )
 
     def __repr__(self):
         low, high = self.confidence_interval

@@ -22,7 +22,15 @@ from sklearn.metrics import (
 
 from resample._utils.sklearn_compat import _get_response_values, scorer_parts
 
-__all__ = ["SplitScore", "score_split", "pointwise_metric", "scorer_name"]
+__all__ = [
+    "SplitScore",
+    "MultiMetricScorer",
+    "score_split",
+    "score_predictions",
+    "from_predictions",
+    "pointwise_metric",
+    "scorer_name",
+]
 
 
 def _sq(y, p):
@@ -101,6 +109,42 @@ class SplitScore:
     score: float
     values: np.ndarray | None  # per-sample values in the scorer's sign
     predictions: np.ndarray | None  # held-out response used for scoring
+    #: the other metrics of a MultiMetricScorer, by name (None for one metric)
+    others: dict | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class MultiMetricScorer:
+    """Several scorers scored on one fitted model (scikit-learn's ``scoring=[...]`` or dict).
+
+    Calling it gives the ``primary`` metric's score (what ``estimate_`` reports);
+    :func:`score_split` scores every metric on the same fitted model, so a run fits
+    each split once whatever the number of metrics.
+
+    Examples
+    --------
+    >>> from sklearn.metrics import get_scorer
+    >>> m = MultiMetricScorer({"r2": get_scorer("r2"), "mae": get_scorer("neg_mean_absolute_error")}, "r2")
+    >>> m.names
+    ('r2', 'mae')
+    """
+
+    scorers: dict  # name -> scorer, in the user's order
+    primary: str
+
+    @property
+    def names(self):
+        return tuple(self.scorers)
+
+    def __call__(self, estimator, X, y=None):
+        return self.scorers[self.primary](estimator, X, y)
+
+    def get_params(self, deep=False):
+        # read by the cache's fingerprint, so that every metric's code enters the key
+        return {"scorers": dict(self.scorers), "primary": self.primary}
+
+    def __repr__(self):
+        return f"MultiMetricScorer({list(self.scorers)}, primary={self.primary!r})"
 
 
 def _check_response(estimator, method, response, y_test):
@@ -115,7 +159,15 @@ def _check_response(estimator, method, response, y_test):
 
 
 def score_split(estimator, X_test, y_test, scorer):
-    """Score a fitted estimator on one test set, keeping per-sample values if the metric allows."""
+    """Score a fitted estimator on one test set, keeping per-sample values if the metric allows.
+
+    A :class:`MultiMetricScorer` scores every metric on this model: the primary
+    metric's :class:`SplitScore`, the others in its ``others``.
+    """
+    if isinstance(scorer, MultiMetricScorer):
+        scored = {name: score_split(estimator, X_test, y_test, s) for name, s in scorer.scorers.items()}
+        first = scored.pop(scorer.primary)
+        return SplitScore(first.score, first.values, first.predictions, scored)
     point = pointwise_metric(scorer)
     if point is not None and y_test is not None:
         pw, sign = point
@@ -147,3 +199,30 @@ def pooled_score(scorer, y_pooled, predictions):
     """The metric of a plain scorer on pooled held-out predictions."""
     func, sign, _, kwargs = scorer_parts(scorer)
     return float(sign * func(y_pooled, predictions, **kwargs))
+
+
+def from_predictions(scorer):
+    """Whether ``scorer`` is computed from a regressor's ``predict`` alone (so from held-out predictions).
+
+    True for scikit-learn's plain scorers of regression metrics (``r2``,
+    ``neg_mean_squared_error``, ``neg_root_mean_squared_error``,
+    ``neg_mean_absolute_error``, ``explained_variance``...): the closed form's exact
+    held-out predictions give them without a refit.
+    """
+    parts = scorer_parts(scorer)
+    return parts is not None and parts[2] == "predict"
+
+
+def score_predictions(scorer, y_true, predictions):
+    """What :func:`score_split` gives for a ``predict``-based scorer, from the predictions themselves."""
+    point = pointwise_metric(scorer)
+    if point is not None and point[0].loss is not None:
+        pw, sign = point
+        values = sign * pw.loss(y_true, predictions)
+        return SplitScore(float(values.mean()), values, np.asarray(predictions))
+    func, sign, _, kwargs = scorer_parts(scorer)
+    with warnings.catch_warnings():
+        if len(predictions) < 2:  # e.g. R^2 of one sample: NaN; the run pools instead
+            warnings.simplefilter("ignore")
+        score = sign * func(y_true, predictions, **kwargs)
+    return SplitScore(float(score), None, np.asarray(predictions))

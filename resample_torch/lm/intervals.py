@@ -38,7 +38,7 @@ def cross_val_block_log_likelihood(cv, X):
     Each row is scored by the fold model that did not see it, with the hidden state
     carried through the rest of its test block, exactly as the cross-validation
     scored it. The CV estimator must have kept its fold models
-    (``return_estimators=True``).
+    (``return_estimator=True``).
 
     Parameters
     ----------
@@ -57,7 +57,7 @@ def cross_val_block_log_likelihood(cv, X):
     >>> from resample.splitters import BlockedKFold
     >>> from resample_torch import NGramLanguageModel, text_blocks
     >>> X = text_blocks("abcab" * 12, block_len=10)
-    >>> cv = KFoldCV(NGramLanguageModel(), cv=BlockedKFold(3), return_estimators=True).fit(X)
+    >>> cv = KFoldCV(NGramLanguageModel(), cv=BlockedKFold(3), return_estimator=True).fit(X)
     >>> held = cross_val_block_log_likelihood(cv, X)
     >>> int(held.n_symbols.sum()), bool((held.log_likelihood < 0).all())
     (60, True)
@@ -65,7 +65,7 @@ def cross_val_block_log_likelihood(cv, X):
     models = getattr(cv, "estimators_", None)
     if models is None:
         raise ValueError(
-            "cv has no fold models (estimators_); fit it with return_estimators=True to score the held-out blocks."
+            "cv has no fold models (estimators_); fit it with return_estimator=True to score the held-out blocks."
         )
     rows = as_blocks(X)
     ll = np.zeros(len(rows))
@@ -247,7 +247,7 @@ def cv_perplexity_interval(cv, X, *, groups=None, unit="bits_per_char", n_resamp
     Parameters
     ----------
     cv : fitted KFoldCV (or another CV estimator) of a language model, with
-        ``return_estimators=True``
+        ``return_estimator=True``
     X : the rows it was fitted on
     groups : array-like, default=None
         Document of each row: resample whole documents (see
@@ -267,7 +267,7 @@ def cv_perplexity_interval(cv, X, *, groups=None, unit="bits_per_char", n_resamp
     >>> from resample.splitters import BlockedKFold
     >>> from resample_torch import NGramLanguageModel, text_blocks
     >>> X = text_blocks({"a": "abcab" * 12, "b": "bcaab" * 12, "c": "cabba" * 12}, block_len=10)
-    >>> cv = KFoldCV(NGramLanguageModel(), cv=BlockedKFold(3), return_estimators=True).fit(X)
+    >>> cv = KFoldCV(NGramLanguageModel(), cv=BlockedKFold(3), return_estimator=True).fit(X)
     >>> res = cv_perplexity_interval(cv, X, groups=[b.document for b in X], n_resamples=200, rng=0)
     >>> res.resampled, res.n_units, len(res.fold_scores)
     ('documents', 3, 3)

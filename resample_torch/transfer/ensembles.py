@@ -1,7 +1,7 @@
 """Ensembles of torch classifiers: fold ensembles, snapshot ensembles, weight averages.
 
 - :class:`FoldEnsembleClassifier`: the K fold models of a cross-validation
-  (``KFoldCV(..., return_estimators=True)``) averaged in probability space. Its log
+  (``KFoldCV(..., return_estimator=True)``) averaged in probability space. Its log
   loss on any row is at most the mean of its members' (the log loss is convex in the
   probabilities: Jensen's inequality), so a CV that trains K models anyway gets this
   for free.
@@ -52,7 +52,7 @@ class FoldEnsembleClassifier(ClassifierMixin, BaseEstimator):
     >>> from sklearn.linear_model import LogisticRegression
     >>> from resample import KFoldCV
     >>> X, y = load_iris(return_X_y=True)
-    >>> cv = KFoldCV(LogisticRegression(max_iter=500), n_splits=3, return_estimators=True).fit(X, y)
+    >>> cv = KFoldCV(LogisticRegression(max_iter=500), n_splits=3, return_estimator=True).fit(X, y)
     >>> ens = FoldEnsembleClassifier.from_cv(cv)
     >>> len(ens.estimators), ens.predict_proba(X[:2]).shape
     (3, (2, 3))
@@ -63,11 +63,11 @@ class FoldEnsembleClassifier(ClassifierMixin, BaseEstimator):
 
     @classmethod
     def from_cv(cls, cv):
-        """The fold ensemble of a fitted cross-validation run with ``return_estimators=True``."""
+        """The fold ensemble of a fitted cross-validation run with ``return_estimator=True``."""
         models = getattr(cv, "estimators_", None)
         if models is None:
             raise ValueError(
-                f"{type(cv).__name__} has no fold models; fit it with return_estimators=True to build a fold ensemble."
+                f"{type(cv).__name__} has no fold models; fit it with return_estimator=True to build a fold ensemble."
             )
         failed = [i for i, m in enumerate(models) if m is None]
         if failed:
