@@ -267,9 +267,14 @@ def _check_text(plan, check, n, has_steps):
     if not len(check.rows):
         return (f"approximate leave-one-out: one Newton step per row from {plan.model}'s fit on all {n} rows "
                 f"(Rad & Maleki 2020); not checked against refits.{scaled}")
+    if plan.label_predictions:  # accuracy: the difference is a count of changed labels
+        changed = int(np.count_nonzero(check.exact != check.approximate))
+        how = f"the held-out label differs on {changed} of them"
+    else:
+        how = (f"the per-sample loss differs by at most {check.max_abs_difference:.2g} "
+               f"(mean {check.mean_abs_difference:.2g})")
     return (
         f"approximate leave-one-out: one Newton step per row from {plan.model}'s fit on all {n} rows "
-        f"(Rad & Maleki 2020). Against exact refits on {len(check.rows)} random rows the per-sample loss "
-        f"differs by at most {check.max_abs_difference:.2g} (mean {check.mean_abs_difference:.2g}); "
+        f"(Rad & Maleki 2020). Against exact refits on {len(check.rows)} random rows {how}; "
         f"pass shortcut='auto' to refit every row.{scaled}"
     )

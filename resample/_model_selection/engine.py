@@ -12,6 +12,7 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 
 from resample._model_selection.cache import open_cache
+from resample._model_selection.cost import pilot_size, warn_if_long
 from resample._model_selection.records import SplitOutcome
 from resample._model_selection.scoring import score_split
 from resample._utils.progress import parallel_with_progress
@@ -85,6 +86,16 @@ def run_splits(
     todo = [i for i in range(n_splits) if i not in done]
     args = (estimator, X, y)
     tail = (scorer, fit_params)
+    # The cost guard: a long run fits its first splits one by one (kept, not repeated)
+    # and warns of the estimated time before the rest start (resample._model_selection.cost).
+    pilot, times = todo[: pilot_size(len(todo))], []
+    for i in pilot:
+        start = time.perf_counter()
+        done[i] = _fit_score_store(cache, keys[i], *args, *splits[i], *tail, i, n_splits, error_score, keep, all_rows)
+        times.append(time.perf_counter() - start)
+    if pilot:
+        warn_if_long(estimator, times, len(todo), n_jobs)
+        todo = todo[len(pilot) :]
     if progress:  # same fits, streamed back as they finish so a bar can follow them
         jobs = (
             delayed(_indexed)(j, cache, keys[i], *args, *splits[i], *tail, i, n_splits, error_score, keep, all_rows)

@@ -20,6 +20,7 @@ from resample.cli.data import (
     source_name,
     text_columns_note,
 )
+from resample.cli.evaluate_cost import guard_loocv
 from resample.cli.evaluate_figures import evaluate_report
 from resample.cli.evaluate_methods import EVAL_METHODS, choose_methods
 from resample.cli.evaluate_notes import (
@@ -217,10 +218,11 @@ def run_evaluate(args, warn):
         raise UsageError(f"--k {args.k} is out of range: k-fold needs between 2 and {n} folds (the rows of the data).")
     X, y = table[list(args.features)], table[args.target]
     check_stratify(args, y, family.task, methods, warn)
+    notes = []
+    methods = guard_loocv(args, family, methods, X, y, scoring, warn, notes)  # never 200,000 refits silently
     runs = args.kfold_runs or (9 if bundled else 1)
     progress = show_progress(args.progress, _count_fits(args, methods, n, len(family.values), runs))
     common = dict(scoring=scoring, refit=False, n_jobs=args.n_jobs, progress=progress)
-    notes = []
     results, choices = _fit_methods(args, family, methods, X, y, groups, common, notes)
     names = {k: EVAL_METHODS[k].title(args).split(":")[0] for k in methods}
     notes += edge_notes(family, choices, names)

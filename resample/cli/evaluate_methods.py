@@ -46,7 +46,8 @@ def _loocv(est, args, common, seed):
         from sklearn.model_selection import LeaveOneGroupOut
 
         return KFoldCV(est, cv=LeaveOneGroupOut(), **common)
-    return LeaveOneOutCV(est, **common)
+    # "approximate" where the command's cost guard chose it (resample.cli.evaluate_cost)
+    return LeaveOneOutCV(est, shortcut=getattr(args, "loocv_shortcut", "auto"), **common)
 
 
 def _kfold(est, args, common, seed):

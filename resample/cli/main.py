@@ -32,6 +32,7 @@ from resample.cli.evaluate import (
     format_evaluate,
     run_evaluate,
 )
+from resample.cli.evaluate_cost import MAX_REFITS
 from resample.cli.formats import FORMATS
 from resample.cli.specs import MODELS, STATISTICS, UsageError, parse_model
 
@@ -190,6 +191,9 @@ def build_parser():
                     help="stratified splits for a class target (StratifiedKFold; bootstrap samples within classes); "
                     "default: stratified folds for classifiers, as scikit-learn's cross_validate; --no-stratify never")
     ev.add_argument("--n-jobs", type=_n_jobs, default=None, metavar="N", help="parallel fits through joblib (-1: all cores)")
+    ev.add_argument("--max-refits", type=_positive_int, default=MAX_REFITS, metavar="N",
+                    help=f"most LOOCV refits (rows x models) run without asking (default: {MAX_REFITS:,}); above it "
+                    "LOOCV is approximate where the model allows (logistic) and left out otherwise")
     _common(ev)
 
     bs = sub.add_parser(
