@@ -127,7 +127,10 @@ class LeastSquaresCV:
         self.plan = plan
         Z, self.penalty, self._scale, self._columns, self._mean = self._design(X, plan)
         self.Z = Z
-        self.Q, self.rank, self.condition, self._gram, self._Linv = self._orthonormal(Z, self.penalty)
+        self.Q, self.rank, self.condition, self._gram, self._Linv, self._factor = self._orthonormal(Z, self.penalty)
+        #: test size -> (test blocks (B, m), I - Q_S'Q_S (B, p, p)) of the last batched block
+        #: solve, kept for the fold check: Z_T'Z_T = F' (I - Q_S'Q_S) F costs p^3, not m p^2
+        self._complements = {}
         self._qty = self.Q.T @ self.y
         self.fitted = self.Q @ self._qty
         self.residuals = self.y - self.fitted
@@ -173,7 +176,8 @@ class LeastSquaresCV:
     @staticmethod
     def _orthonormal(Z, penalty):
         """A basis ``Q`` of the smoother on the data rows (``H = Q Q'``), its rank, conditioning,
-        the Gram matrix (least squares) and ``L^{-1}`` of the Cholesky route (else None)."""
+        the Gram matrix (least squares), ``L^{-1}`` of the Cholesky route (else None), and for
+        least squares of full rank the p x p factor ``F`` with ``Z = Q F`` (else None)."""
         n, p = Z.shape
         ridge = bool(np.any(penalty > 0))
         # H = Z (Z'Z + P)^{-1} Z'. With L L' = Z'Z + P, Q = Z L'^{-1} gives H = Q Q'
@@ -195,19 +199,21 @@ class LeastSquaresCV:
             if cond < (1e8 if ridge else 1e6):
                 Linv = sla.solve_triangular(L, np.eye(p), lower=True, check_finite=False)
                 # condition reported as the pivoted QR would: of Z itself for least squares
-                return Z @ Linv.T, p, (cond if ridge else float(np.sqrt(cond))), (None if ridge else G), Linv
+                factor = None if ridge else L.T  # Q = Z L'^{-1}
+                return Z @ Linv.T, p, (cond if ridge else float(np.sqrt(cond))), (None if ridge else G), Linv, factor
         if ridge:  # QR of [Z; sqrt(P)] (full column rank); Q1 = its data rows
             A = np.vstack([Z, np.diag(np.sqrt(penalty))])
             Q, R = np.linalg.qr(A, mode="reduced")
             d = np.abs(np.diag(R))
-            return Q[:n], p, float(d.max() / max(d.min(), np.finfo(float).tiny)), None, None
+            return Q[:n], p, float(d.max() / max(d.min(), np.finfo(float).tiny)), None, None, None
         Q, R, piv = sla.qr(Z, mode="economic", pivoting=True)
         d = np.abs(np.diag(R))
         rank = int(np.sum(d > _RANK_TOL * d[0])) if d.size else 0
         cond = float(d[0] / d[rank - 1]) if rank else np.inf
         # Z'Z (in Z's column order) from R alone, for centred_condition: p x p work
         inv = np.argsort(piv)
-        return Q[:, :rank], rank, cond, (R.T @ R)[np.ix_(inv, inv)], None
+        factor = R[:, inv] if rank == p else None  # Z[:, piv] = Q R
+        return Q[:, :rank], rank, cond, (R.T @ R)[np.ix_(inv, inv)], None, factor
 
     def fitted_ridge(self, estimator, X):
         """``estimator`` (an unfitted Ridge) fitted on all rows from this factorisation, or None.
@@ -289,8 +295,24 @@ class LeastSquaresCV:
         M = np.eye(p) - Qs.transpose(0, 2, 1) @ Qs  # (B, p, p)
         if np.min(np.linalg.eigvalsh(M)) < _LEVERAGE_TOL:
             return None
+        if self._factor is not None:
+            self._complements[m] = (T, M)
         w = np.linalg.solve(M, (Qs.transpose(0, 2, 1) @ r[..., None]))  # (B, p, 1)
         return r + (Qs @ w)[..., 0]
+
+    def training_grams(self, tests):
+        """``Z_T'Z_T`` (B, p, p) of the training sets complementing ``tests`` (B, m), or None.
+
+        From the ``I - Q_S'Q_S`` that the batched block solve formed for these same test
+        blocks: with ``Z = Q F``, ``Z_T'Z_T = F' (I - Q_S'Q_S) F``, p^3 work per fold
+        instead of the m p^2 of downdating by the held-out rows. The rounding is the
+        same: ``eps`` relative to ``Z'Z`` either way. None where no such solve ran.
+        """
+        kept = self._complements.get(tests.shape[1])
+        if kept is None or kept[0].shape != tests.shape or not np.array_equal(kept[0], tests):
+            return None
+        F = self._factor
+        return F.T @ kept[1] @ F
 
     def many_response_residuals(self, Y, tests):
         """Held-out residuals of many responses ``Y`` (n, B) on this design, per test block.
