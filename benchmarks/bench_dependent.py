@@ -75,7 +75,7 @@ def permutations(quick):
 
     def ours():
         return cv_permutation_test(KFoldCV(LinearRegression(), n_splits=10, scoring=mse), X, y,
-                                   n_permutations=n_perm, rng=0).pvalue
+                                   n_permutations=n_perm, random_state=0).pvalue
 
     t_sk, t_ours, p_sk, p_ours = alternate(sk, ours, repeats=1, warmup=0)  # sklearn: minutes per run
     one = lambda: cross_val_score(LinearRegression(), X, y, cv=KFold(10), scoring=mse)  # noqa: E731

@@ -51,7 +51,7 @@ def test_corrected_t_is_wider_than_the_plain_paired_t():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(80, 5))
     y = X @ np.ones(5) + rng.normal(size=80)
-    r = compare(LinearRegression(), Ridge(alpha=20.0), X, y, cv=5, n_repeats=4, scoring="neg_mean_squared_error", rng=1)
+    r = compare(LinearRegression(), Ridge(alpha=20.0), X, y, cv=5, n_repeats=4, scoring="neg_mean_squared_error", random_state=1)
     plain_se = r.differences.std(ddof=1) / np.sqrt(20)
     assert r.standard_error == pytest.approx(plain_se * np.sqrt(1 + 20 * (16 / 64)), rel=1e-10)
     assert r.to_frame().shape == (20, 7) and set(r.repeats.tolist()) == {0, 1, 2, 3}
@@ -75,7 +75,7 @@ def test_five_by_two_t_and_f_by_hand():
 
 @pytest.mark.parametrize("method", ["5x2cv_t", "5x2cv_f"])
 def test_five_by_two_through_compare_matches_hand_computation(method):
-    r = compare(MEAN, MEDIAN, X, Y, method=method, scoring="neg_mean_squared_error", rng=3)
+    r = compare(MEAN, MEDIAN, X, Y, method=method, scoring="neg_mean_squared_error", random_state=3)
     assert len(r.splits) == 10 and r.repeats.tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
     d = []
     for i in range(10):
@@ -95,7 +95,7 @@ def test_five_by_two_through_compare_matches_hand_computation(method):
 
 
 def test_auto_picks_5x2cv_t_for_cv_5x2():
-    r = compare(MEAN, MEDIAN, X, Y, cv="5x2", scoring="neg_mean_squared_error", rng=0)
+    r = compare(MEAN, MEDIAN, X, Y, cv="5x2", scoring="neg_mean_squared_error", random_state=0)
     assert r.method == "5x2cv_t"
 
 
@@ -117,7 +117,7 @@ def test_identical_models_differ_by_zero():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(40, 3))
     y = X[:, 0] + rng.normal(size=40)
-    r = compare(LinearRegression(), LinearRegression(), X, y, cv=4, n_repeats=2, scoring="neg_mean_squared_error", rng=0)
+    r = compare(LinearRegression(), LinearRegression(), X, y, cv=4, n_repeats=2, scoring="neg_mean_squared_error", random_state=0)
     assert r.difference == 0 and r.pvalue == 1.0 and np.all(r.sample_differences == 0)
 
 
@@ -129,7 +129,7 @@ def test_better_model_has_positive_difference_in_every_scorer_sign():
 
     auto = load_auto()
     quad = make_pipeline(PolynomialFeatures(2), LinearRegression())
-    r = compare(quad, LinearRegression(), auto[["horsepower"]], auto["mpg"], scoring="neg_mean_squared_error", rng=0)
+    r = compare(quad, LinearRegression(), auto[["horsepower"]], auto["mpg"], scoring="neg_mean_squared_error", random_state=0)
     # statistical: over rng = 0..19 the largest p-value was 7e-4 (never above 0.01)
     assert r.difference > 0 and r.pvalue < 0.01 and r.confidence_interval.low > 0
     assert r.estimate_a > r.estimate_b
@@ -141,7 +141,7 @@ def test_nested_comparison_uses_per_sample_differences():
     X = rng.normal(size=(50, 4))
     y = X @ np.array([1.0, 0.5, 0.0, 0.0]) + rng.normal(size=50)
     r = compare(LinearRegression(), Ridge(alpha=5.0), X, y, method="nested", cv=5, nested_repeats=3,
-                scoring="neg_mean_squared_error", rng=0)
+                scoring="neg_mean_squared_error", random_state=0)
     assert r.method == "nested" and np.isinf(r.df)
     assert len(r.differences) == 3 * 5  # the outer splits of three 5-fold partitions
     low, high = r.confidence_interval
@@ -155,7 +155,7 @@ def test_classifiers_are_compared_on_stratified_splits():
     rng = np.random.default_rng(3)
     X = rng.normal(size=(60, 2))
     y = (X[:, 0] > 0.9).astype(int)  # about 18% positives
-    r = compare(LogisticRegression(), LogisticRegression(C=0.01), X, y, cv=3, n_repeats=2, scoring="accuracy", rng=0)
+    r = compare(LogisticRegression(), LogisticRegression(C=0.01), X, y, cv=3, n_repeats=2, scoring="accuracy", random_state=0)
     for i in range(len(r.splits)):
         share = y[r.splits.test(i)].mean()
         assert abs(share - y.mean()) <= 1 / 20 + 1e-12
@@ -190,7 +190,7 @@ def test_compare_rejects_an_object_without_fit():
 
 
 def test_swapping_the_estimators_negates_the_difference():
-    kw = dict(cv=4, n_repeats=2, scoring="neg_mean_squared_error", rng=5)
+    kw = dict(cv=4, n_repeats=2, scoring="neg_mean_squared_error", random_state=5)
     rng = np.random.default_rng(4)
     X = rng.normal(size=(40, 3))
     y = X[:, 0] + rng.normal(size=40)

@@ -31,8 +31,8 @@ def _data(n=40, p=3, seed=0, signal=0.5):
 )
 def test_closed_form_equals_refits(cv):
     X, y = _data()
-    fast = cv_permutation_test(cv, X, y, n_permutations=30, rng=7)
-    slow = cv_permutation_test(cv.set_params(shortcut=False), X, y, n_permutations=30, rng=7)
+    fast = cv_permutation_test(cv, X, y, n_permutations=30, random_state=7)
+    slow = cv_permutation_test(cv.set_params(shortcut=False), X, y, n_permutations=30, random_state=7)
     assert fast.computation == "closed form" and slow.computation == "refits"
     np.testing.assert_allclose(fast.null_distribution, slow.null_distribution, rtol=1e-8)
     assert fast.score == pytest.approx(slow.score, rel=1e-8)
@@ -46,7 +46,7 @@ def test_agrees_with_sklearn_on_the_same_permutations_in_distribution():
     # which under the same null happens with probability < 1e-6).
     X, y = _data(n=60)
     cv = KFoldCV(LinearRegression(), n_splits=5, scoring=MSE, random_state=0, shuffle=False)
-    ours = cv_permutation_test(cv, X, y, n_permutations=300, rng=0)
+    ours = cv_permutation_test(cv, X, y, n_permutations=300, random_state=0)
     score, null, pvalue = permutation_test_score(
         LinearRegression(), X, y, cv=KFold(5), scoring=MSE, n_permutations=300, random_state=0
     )
@@ -64,12 +64,12 @@ def test_pvalues_on_noise_are_uniform():
     p = []
     for _ in range(200):
         X, y = rng.normal(size=(30, 2)), rng.normal(size=30)
-        p.append(cv_permutation_test(cv, X, y, n_permutations=99, rng=rng).pvalue)
+        p.append(cv_permutation_test(cv, X, y, n_permutations=99, random_state=rng).pvalue)
     counts = np.histogram(p, bins=np.linspace(0, 1, 11) + 1e-9)[0]
     assert stats.chisquare(counts).pvalue > 1e-3, counts
     # and with a real signal the test has power
     X, y = _data(n=60, signal=1.0)
-    assert cv_permutation_test(cv, X, y, n_permutations=99, rng=0).pvalue == 0.01
+    assert cv_permutation_test(cv, X, y, n_permutations=99, random_state=0).pvalue == 0.01
 
 
 @pytest.mark.filterwarnings("ignore:The groups parameter is ignored")
@@ -79,7 +79,7 @@ def test_refits_for_other_models_and_groups():
     y = (X[:, 0] + rng.normal(size=40) > 0).astype(int)
     groups = np.repeat(np.arange(4), 10)
     cv = KFoldCV(LogisticRegression(), n_splits=4, random_state=0)
-    res = cv_permutation_test(cv, X, y, groups=groups, n_permutations=20, rng=1)
+    res = cv_permutation_test(cv, X, y, groups=groups, n_permutations=20, random_state=1)
     assert res.computation == "refits" and res.null_distribution.shape == (20,)
     assert 1 / 21 <= res.pvalue <= 1
 

@@ -83,7 +83,7 @@ def test_text_is_escaped_names_and_notes():
     lambda: jackknife((np.arange(30.0),), np.mean),
     lambda: bag_of_little_bootstraps(np.arange(200.0), lambda x, w: np.average(x, weights=w), n_subsets=4,
                                      n_resamples=50, rng=0),
-    lambda: compare(LinearRegression(), Ridge(alpha=10.0), *_regression(), n_repeats=2, rng=0),
+    lambda: compare(LinearRegression(), Ridge(alpha=10.0), *_regression(), n_repeats=2, random_state=0),
     lambda: KFoldCV(LinearRegression(), interval="nested", nested_repeats=2, random_state=0,
                     scoring="neg_mean_squared_error").fit(*_regression()).nested_,
 ], ids=["bootstrap", "jackknife", "blb", "compare", "nested"])

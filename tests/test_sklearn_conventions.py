@@ -100,3 +100,35 @@ def test_cv_results_frame_reads_like_cross_validates():
     ref = cross_validate(Ridge(), X, y, cv=KFold(3), scoring=["r2", "neg_mean_absolute_error"],
                          return_train_score=True)
     assert list(pd.DataFrame(got.cv_results_).columns.sort_values()) == sorted(ref)
+
+
+def test_compare_and_cv_permutation_test_take_random_state_and_rng_still_works():
+    from resample import compare, cv_permutation_test
+
+    X, y = _regression()
+    new = compare(LinearRegression(), Ridge(alpha=10.0), X, y, n_repeats=2, random_state=3)
+    with pytest.warns(FutureWarning, match="rng was renamed random_state") as caught:
+        old = compare(LinearRegression(), Ridge(alpha=10.0), X, y, n_repeats=2, rng=3)
+    assert caught[0].filename == __file__
+    np.testing.assert_array_equal(new.differences, old.differences)
+    cv = KFoldCV(LinearRegression(), scoring="neg_mean_squared_error")
+    new = cv_permutation_test(cv, X, y, n_permutations=19, random_state=4)
+    with pytest.warns(FutureWarning, match="rng was renamed random_state"):
+        old = cv_permutation_test(cv, X, y, n_permutations=19, rng=4)
+    np.testing.assert_array_equal(new.null_distribution, old.null_distribution)
+    with pytest.raises(ValueError, match="pass only random_state=1"):
+        compare(LinearRegression(), Ridge(), X, y, random_state=1, rng=2)
+
+
+def test_functions_of_estimators_take_random_state_functions_of_statistics_take_rng():
+    """The rule of the names: what takes estimators follows scikit-learn, what takes a statistic SciPy."""
+    import inspect
+
+    import resample
+
+    for name in ("compare", "cv_permutation_test"):
+        params = inspect.signature(getattr(resample, name)).parameters
+        assert "random_state" in params
+    for name in ("bootstrap", "permutation_test", "poisson_bootstrap", "bag_of_little_bootstraps"):
+        params = inspect.signature(getattr(resample, name)).parameters
+        assert "rng" in params and "random_state" not in params

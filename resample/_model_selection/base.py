@@ -158,7 +158,8 @@ class BaseCV(ParameterValidationMixin, RefitDelegationMixin, MetaEstimatorMixin,
         X, y, groups, scorers, n = self._check_fit_input(X, y, groups)
         primary = self._primary_metric(scorers)
         scorer = scorers[primary]
-        keep = renamed("return_estimators", self.return_estimators, "return_estimator", self.return_estimator)
+        keep = renamed("return_estimators", self.return_estimators, "return_estimator", self.return_estimator,
+                       new_default=False)
         check_sample_weight(fit_params.get("sample_weight"), n, self.estimator)
         rng = as_generator(self.random_state)
         splits, repeats = self._make_splits(X, y, groups, n, rng)

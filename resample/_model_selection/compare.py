@@ -51,6 +51,7 @@ from resample._utils.checks import (
     check_pointwise,
     check_scoring,
 )
+from resample._utils.deprecation import DEPRECATED, renamed
 from resample._utils.notes import Note, NoteKind
 from resample._utils.random import as_generator, int_seed
 from resample._utils.sklearn_compat import Interval, StrOptions, validate_parameters
@@ -115,7 +116,8 @@ def compare(
     confidence_level=0.95,
     nested_repeats=50,
     n_jobs=None,
-    rng=None,
+    random_state=None,
+    rng=DEPRECATED,
 ):
     """Compare two estimators by cross-validation on identical splits.
 
@@ -147,8 +149,12 @@ def compare(
         the number of folds, default 10).
     n_jobs : int or None, default=None
         Fits in parallel through joblib.
-    rng : int, numpy.random.Generator or None, default=None
-        Seed of the splits.
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed of the splits (the name of the CV estimators and of scikit-learn's
+        ``cross_validate`` splitters).
+    rng : int, numpy.random.Generator or None
+        Deprecated since 0.2 (removed in 0.3): the old name of ``random_state``;
+        it still works, with a ``FutureWarning``.
 
     Returns
     -------
@@ -164,7 +170,7 @@ def compare(
     >>> auto = load_auto()
     >>> quadratic = make_pipeline(PolynomialFeatures(2), LinearRegression())
     >>> r = compare(quadratic, LinearRegression(), auto[["horsepower"]], auto["mpg"],
-    ...             scoring="neg_mean_squared_error", rng=0)
+    ...             scoring="neg_mean_squared_error", random_state=0)
     >>> r.method, bool(r.difference > 0), bool(r.pvalue < 0.001)  # the quadratic fit predicts better
     ('corrected_t', True, True)
     """
@@ -183,7 +189,7 @@ def compare(
         check_pointwise(scorer, scoring, y, f"method={method!r}")
     if method.startswith("5x2cv"):
         cv = "5x2"
-    rng = as_generator(rng, "rng")
+    rng = as_generator(renamed("rng", rng, "random_state", random_state), "random_state")
     if method == "nested":
         return _compare_nested(estimator_a, estimator_b, X, y, cv, nested_repeats, scorer, scoring, level, n_jobs, rng, n)
     pairs, repeats = _draw_splits(estimator_a, X, y, groups, cv, n_repeats, rng, n)

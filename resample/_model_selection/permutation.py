@@ -28,6 +28,7 @@ from resample._linalg.least_squares import LeastSquaresCV, shortcut_plan
 from resample._model_selection.base import BaseCV
 from resample._model_selection.stateless import fit_stateless_prefix
 from resample._utils.checks import check_data, check_int
+from resample._utils.deprecation import DEPRECATED, renamed
 from resample._utils.random import BLOCK_SIZE, as_generator, spawn
 from resample._utils.sklearn_compat import safe_indexing
 
@@ -69,7 +70,8 @@ class CVPermutationResult:
         )
 
 
-def cv_permutation_test(cv, X, y, *, groups=None, n_permutations=1000, n_jobs=None, rng=None):
+def cv_permutation_test(cv, X, y, *, groups=None, n_permutations=1000, n_jobs=None, random_state=None,
+                        rng=DEPRECATED):
     """Permutation test of a cross-validated score (in the spirit of ``permutation_test_score``).
 
     Parameters
@@ -85,9 +87,13 @@ def cv_permutation_test(cv, X, y, *, groups=None, n_permutations=1000, n_jobs=No
     n_permutations : int, default=1000
     n_jobs : int or None, default=None
         Permutations refitted in parallel (joblib); the closed form needs none.
-    rng : None, int or numpy.random.Generator, default=None
+    random_state : None, int or numpy.random.Generator, default=None
         Draws the permutations, in blocks of 256 from child streams (results do not
-        depend on ``n_jobs``).
+        depend on ``n_jobs``); scikit-learn's name (``permutation_test_score``).
+        The splits keep ``cv``'s own ``random_state``.
+    rng : None, int or numpy.random.Generator
+        Deprecated since 0.2 (removed in 0.3): the old name of ``random_state``;
+        it still works, with a ``FutureWarning``.
 
     Returns
     -------
@@ -110,7 +116,7 @@ def cv_permutation_test(cv, X, y, *, groups=None, n_permutations=1000, n_jobs=No
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(60, 3)); y = X[:, 0] + rng.normal(size=60)
     >>> cv = KFoldCV(LinearRegression(), n_splits=10, scoring="neg_mean_squared_error", random_state=0)
-    >>> res = cv_permutation_test(cv, X, y, n_permutations=999, rng=0)
+    >>> res = cv_permutation_test(cv, X, y, n_permutations=999, random_state=0)
     >>> res.computation, res.pvalue  # no permutation did as well as the real targets
     ('closed form', 0.001)
     """
@@ -124,7 +130,7 @@ def cv_permutation_test(cv, X, y, *, groups=None, n_permutations=1000, n_jobs=No
         raise ValueError("y is None; a permutation test permutes the targets: pass y.")
     n = check_data(X, y, groups, estimator=cv.estimator)
     X, y, groups = indexable(X, y, groups)
-    rng = as_generator(rng, "rng")
+    rng = as_generator(renamed("rng", rng, "random_state", random_state), "random_state")
     real = clone(cv).set_params(refit=False, return_estimator=False).fit(X, y, groups)
     blocks = _permutation_blocks(rng, n_permutations, n, groups)
     notes = []

@@ -26,22 +26,24 @@ def warn_external(message, category=FutureWarning):
     warnings.warn(message, category, stacklevel=level)
 
 
-def renamed(old_name, old_value, new_name, new_value, *, since="0.2", until="0.3"):
+def renamed(old_name, old_value, new_name, new_value, *, new_default=None, since="0.2", until="0.3"):
     """The value to use: ``new_value``, or the old parameter's value (with a FutureWarning) where one was passed.
 
     Examples
     --------
-    >>> renamed("return_estimators", DEPRECATED, "return_estimator", True)
+    >>> renamed("return_estimators", DEPRECATED, "return_estimator", True, new_default=False)
     True
     >>> import warnings
     >>> with warnings.catch_warnings(record=True) as w:
     ...     warnings.simplefilter("always")
-    ...     value = renamed("return_estimators", False, "return_estimator", True)
+    ...     value = renamed("return_estimators", False, "return_estimator", False, new_default=False)
     >>> value, w[0].category.__name__
     (False, 'FutureWarning')
     """
     if isinstance(old_value, str) and old_value == DEPRECATED:
         return new_value
+    if new_value is not new_default and new_value != new_default:
+        raise ValueError(f"{old_name} is the old name of {new_name}: pass only {new_name}={new_value!r}.")
     warn_external(
         f"{old_name} was renamed {new_name} in {since} (scikit-learn's name) and the old name will be "
         f"removed in {until}; pass {new_name}={old_value!r} instead."
