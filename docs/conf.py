@@ -59,7 +59,7 @@ html_show_sourcelink = False
 
 #: Markdown guides other parts of the project keep in docs/, listed in the index
 #: when present (the page is built either way).
-GUIDES = ["bootstrap", "honest_cv", "torch", "torch_language_models", "torch_transfer", "benchmarks"]
+GUIDES = ["bootstrap", "honest_cv", "approximate_loo", "torch", "torch_language_models", "torch_transfer", "benchmarks"]
 
 
 def _guides_toctree(app, docname, source):
