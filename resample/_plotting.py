@@ -67,7 +67,8 @@ def as_error(scoring):
 def style_x(ax, x, xscale="linear", reverse=False):
     """Ticks that never collide: a locator that picks as many as fit, integers where the values are.
 
-    On a log axis the ticks are the decades, written plainly (0.01, 1, 100, not 10^-2);
+    On a log axis the ticks are the decades, written plainly (0.01, 1, 100, not 10^-2), and
+    1, 2 and 5 times them where the values span less than two decades;
     ``reverse`` flips the axis (for a parameter where a higher value is simpler).
     """
     from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
@@ -75,7 +76,10 @@ def style_x(ax, x, xscale="linear", reverse=False):
     x = np.asarray(x, dtype=float)
     ax.set_xscale(xscale)
     if xscale == "log":
-        ax.xaxis.set_major_locator(LogLocator(base=10, numticks=8))
+        # under two decades (K = 1..30) the decades alone label two ticks: add 2 and 5 times them
+        finite = x[np.isfinite(x) & (x > 0)]
+        narrow = len(finite) and finite.max() / finite.min() < 100
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1, 2, 5) if narrow else (1,), numticks=8))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
     elif len(x) and np.allclose(x, np.round(x)):

@@ -292,3 +292,22 @@ def test_stratify_refuses_a_continuous_target_and_rare_classes(capsys, grouped, 
     code, out, err = run(capsys, "evaluate", str(path), "--target", "label", "--model", "logistic", "--k", "25",
                          "--method", "kfold", "--stratify")
     assert code == 2 and "class 1" in err and "has 20 rows, fewer than 25" in err and "--no-stratify" in err
+
+
+def test_intervals_of_an_error_rate_stay_in_its_range(capsys, imbalanced):
+    from scipy.stats import norm
+
+    frame, path = imbalanced
+    x = frame.label.to_numpy(dtype=float, copy=True)  # x gives the label away, but for one row: one error in 100
+    x[0] = 1.0
+    frame.assign(x=x).to_csv(path, index=False)
+    code, out, err = run(capsys, "evaluate", str(path), "--target", "label", "--model", "logistic", "--method",
+                         "kfold", "--k", "5", "--format", "json")
+    assert code == 0, err
+    rec = json.loads(out)
+    (m,) = rec["methods"][0]["models"]
+    naive_low = m["estimate"] - norm.ppf(0.975) * m["standard_error"]
+    assert m["standard_error"] > 0 and naive_low < 0  # the case this test is about
+    assert m["confidence_interval"]["low"] == 0.0
+    assert m["confidence_interval"]["high"] == pytest.approx(m["estimate"] + norm.ppf(0.975) * m["standard_error"])
+    assert "cut to the range of the error rate, [0, 1]" in rec["interval"]

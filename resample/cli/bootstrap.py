@@ -215,9 +215,12 @@ def bootstrap_report(o, report):
 
     plt = import_pyplot()
     report.heading(_headline(o))
-    paired = " Rows are resampled together." if len(o.columns) > 1 else ""
+    # said once: the statistic's own description may already say that rows go together
+    paired = " Rows are resampled together." if len(o.columns) > 1 and "together" not in o.statistic.describe else ""
     report.paragraph(f"Data: {o.source}, {o.n_rows} rows. Statistic: {o.statistic.describe}. "
                      f"{o.n_resamples} bootstrap resamples (seed {o.seed}).{paired}")
+    if o.bounds:
+        report.paragraph(_range_text(o)[0].upper() + _range_text(o)[1:] + ".", cls="note")
     r0 = o.first
     d = _decimals(float(r0.standard_error))
     report.table(["estimate", "standard error", "bias", "resamples"],

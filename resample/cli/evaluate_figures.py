@@ -7,6 +7,7 @@ import numpy as np
 from resample.cli.evaluate_text import (
     choice_text,
     headline,
+    interval_text,
     level_text,
     row_numbers,
     single_rows,
@@ -67,6 +68,30 @@ def _finish_x(ax, outcome):
     style_x(ax, fam.flexibility(), fam.kind.xscale, reverse=fam.kind.simpler == "higher")
 
 
+def _comparable(outcome, keys):
+    """Whether the methods' panels can share a y axis: their error curves span similar ranges.
+
+    One method's blow-up (a degree-5 fit on 8 of 16 rows) would squash the others' curves flat.
+    """
+    from resample._plotting import as_error
+
+    to_error = as_error(outcome.scoring)[0]
+    spans = []
+    for key in keys:
+        est = np.array([to_error(r.estimate) for r in outcome.results[key]], dtype=float)
+        est = est[np.isfinite(est)]
+        spans.append(np.ptp(est) if len(est) else 0.0)
+    return bool(max(spans) <= 4 * np.median(spans))  # no panel spans 4 times the typical one
+
+
+def _plain_y(fig):
+    """Y ticks written out (540000, not 5.4 with an offset "1e5" that lands on the panel's title)."""
+    for ax in fig.axes:
+        if ax.get_yscale() == "linear":
+            ax.ticklabel_format(axis="y", style="plain", useOffset=False)
+    return fig
+
+
 def _family_figure(outcome, plt):
     from resample._plotting import plot_family
 
@@ -74,15 +99,16 @@ def _family_figure(outcome, plt):
     ncols = min(len(keys), 2)
     nrows = math.ceil(len(keys) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.4 * nrows + 0.5), layout="constrained",
-                             sharey=True, squeeze=False)
+                             sharey=_comparable(outcome, keys), squeeze=False)
     for ax, key in zip(axes.flat, keys):
         plot_family(outcome.results[key], ax=ax, label="estimate ± 1 SE", **_family_axes(outcome))
         _finish_x(ax, outcome)
         ax.set_title(outcome.titles[key].split(":")[0], fontsize="medium")
     for ax in list(axes.flat)[len(keys):]:
         ax.set_visible(False)
-    for ax in axes[:, 1:].flat:
-        ax.set_ylabel("")
+    if _comparable(outcome, keys):
+        for ax in axes[:, 1:].flat:
+            ax.set_ylabel("")
     # one legend for all panels, outside the data (the markers mean the same in each)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=3, fontsize="small", frameon=False)
@@ -159,7 +185,7 @@ def figures(outcome):
                      "right, from several, which disagree: one split is a noisy estimate."))
     if "loocv" in outcome.results and "kfold" in outcome.results:
         figs.append(_loocv_kfold_figure(outcome, plt))
-    return figs
+    return [(_plain_y(fig), caption) for fig, caption in figs]
 
 
 def evaluate_report(outcome, report):
@@ -174,7 +200,7 @@ def evaluate_report(outcome, report):
     )
     report.paragraph(
         "Standard errors are naive: they treat the splits as independent, which they are not, so the "
-        f"{outcome.confidence:.0%} intervals (estimate ± z·SE) tend to be too narrow.", cls="note",
+        f"{outcome.confidence:.0%} intervals ({interval_text(outcome)}) tend to be too narrow.", cls="note",
     )
     for fig, caption in figures(outcome):
         report.figure(fig, caption)

@@ -7,6 +7,7 @@ from resample.cli.evaluate_outcome import feature_list
 __all__ = [
     "choice_text",
     "format_evaluate",
+    "interval_text",
     "headline",
     "level_text",
     "row_numbers",
@@ -34,14 +35,44 @@ def _decimals(values, significant=2):
 _FAMILY_DIGITS = 3
 
 
+#: The range of each error the tables show (a loss is never negative; a rate lies in [0, 1]).
+_ERROR_RANGE = {
+    "neg_mean_squared_error": (0.0, math.inf),
+    "neg_root_mean_squared_error": (0.0, math.inf),
+    "neg_mean_absolute_error": (0.0, math.inf),
+    "neg_log_loss": (0.0, math.inf),
+    "accuracy": (0.0, 1.0),  # shown as the error rate
+    "roc_auc": (0.0, 1.0),
+}
+
+
 def row_numbers(result, scoring, level):
+    """Estimate, SE and the naive interval in the units shown, the interval cut to the error's range.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> r = SimpleNamespace(estimate=0.98, standard_error=0.02)   # accuracy 0.98: error rate 0.02
+    >>> [round(v, 4) for v in row_numbers(r, "accuracy", 0.95)]
+    [0.02, 0.02, 0.0, 0.0592]
+    """
     from resample._model_selection.results import normal_interval
 
     f = _to_error(scoring)
     est = f(result.estimate)
     se = result.standard_error
     low, high = sorted(f(v) for v in normal_interval(result.estimate, se, level))
-    return est, se, low, high
+    floor, ceiling = _ERROR_RANGE.get(scoring, (-math.inf, math.inf))
+    return est, se, min(max(low, floor), ceiling), max(min(high, ceiling), floor)
+
+
+def interval_text(outcome):
+    """How the intervals are made, for the header line and the report."""
+    floor, ceiling = _ERROR_RANGE.get(outcome.scoring, (-math.inf, math.inf))
+    if math.isinf(floor) and math.isinf(ceiling):
+        return "estimate -/+ z * SE"
+    ends = f"[{floor:g}, {ceiling:g}]".replace("inf", "∞")
+    return f"estimate -/+ z * SE, cut to the range of the {outcome.error_name}, {ends}"
 
 
 def table_rows(outcome, key):
@@ -132,7 +163,7 @@ def format_evaluate(outcome):
         f"data: {outcome.source}, {outcome.n_rows} rows; target {outcome.target} ({fam.task}); "
         f"features: {feature_list(outcome.features)}" + (f"; missing values: {outcome.imputed}" if outcome.imputed else ""),
         "standard errors are naive (they ignore that training sets overlap); "
-        "intervals: estimate -/+ z * SE",
+        f"intervals: {interval_text(outcome)}",
     ]
     err = outcome.error_name
     if len(fam.values) == 1:

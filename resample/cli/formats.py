@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from resample.cli.evaluate_text import row_numbers
+from resample.cli.evaluate_text import interval_text, row_numbers
 
 __all__ = ["FORMATS", "bootstrap_csv", "bootstrap_json", "bootstrap_record", "evaluate_csv", "evaluate_json",
            "evaluate_record", "note_records"]
@@ -109,7 +109,7 @@ def evaluate_record(outcome, data_notes=()):
         "scoring": outcome.scoring,
         "metric": outcome.error_name,
         "confidence_level": outcome.confidence,
-        "interval": "naive: estimate -/+ z * standard error (the splits are treated as independent)",
+        "interval": f"naive: {interval_text(outcome)} (the splits are treated as independent)",
         "methods": [
             {"method": key, "title": outcome.titles[key], "models": _model_rows(outcome, key),
              "one_standard_error_choice": _choice(outcome, key)}
