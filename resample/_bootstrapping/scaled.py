@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["scaled_std", "scaled_influence"]
+__all__ = ["scaled_influence", "scaled_std"]
 
 
 def _largest(values, axis):

@@ -22,13 +22,11 @@ import resource
 import time
 import warnings
 
-import numpy as np
-
 from resample._utils.rules import check_int
 from resample._utils.sample_checks import MAX_RESAMPLES
 from resample.exceptions import ResampleWarning
 
-__all__ = ["check_n_resamples", "check_size", "available_memory", "format_bytes"]
+__all__ = ["available_memory", "check_n_resamples", "check_size", "format_bytes"]
 
 #: Copies of the distribution held at the peak of a run (measured with tracemalloc at
 #: 10^6 resamples of a mean: 3.13 for the percentile, basic and BCa methods).
@@ -100,7 +98,7 @@ def check_size(n_resamples, values_per_resample, *, studentized=False, pilot=Non
     needed = n_resamples * per_resample
     # below SMALL nothing is read (reading /proc costs about 1 ms, a tenth of a small run)
     available = available_memory() if needed > SMALL else float("inf")
-    if available is None and n_resamples > MAX_RESAMPLES:  # noqa: SIM102
+    if available is None and n_resamples > MAX_RESAMPLES:
         raise ValueError(
             f"{name}={n_resamples} is out of range: this platform does not say how much memory is available, "
             f"so at most {MAX_RESAMPLES} resamples are allowed (about {format_bytes(MAX_RESAMPLES * per_resample)})."

@@ -26,11 +26,11 @@ import math
 
 import numpy as np
 
-from resample._bootstrapping.order_statistics import OrderStatistic, quantile_rule
 from resample._bootstrapping.draws import children
+from resample._bootstrapping.order_statistics import OrderStatistic, quantile_rule
 from resample._utils.random import BLOCK_SIZE
 
-__all__ = ["sorted_reader", "draw_sorted"]
+__all__ = ["draw_sorted", "sorted_reader"]
 
 
 class _Reader:
