@@ -78,7 +78,7 @@ def row(n, repeats):
         "approximate / one fit": f"{t_approx / t_one:.1f}",
         "step / one fit": f"{t_step / t_one:.2f}",
         "check on 20 rows": check,
-        "|estimate gap|": "-" if np.isnan(gap) else f"{gap:.1e}",
+        "estimate gap (abs.)": "-" if np.isnan(gap) else f"{gap:.1e}",
     }
 
 
