@@ -23,10 +23,10 @@ import time
 import warnings
 
 import numpy as np
+from _timing import alternate, markdown_table
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from _timing import alternate, markdown_table
 from resample import LeaveOneOutCV
 from resample._linalg.approximate_loo import loo_linear_predictors
 from resample._model_selection.approximate import _glm_fit
@@ -54,9 +54,9 @@ def median_refit(X, y, k=20):
 
 def row(n, repeats):
     X, y = data(n)
-    approx = lambda: LeaveOneOutCV(LogisticRegression(), scoring="neg_log_loss", shortcut="approximate",  # noqa: E731
+    approx = lambda: LeaveOneOutCV(LogisticRegression(), scoring="neg_log_loss", shortcut="approximate",
                                    random_state=0, refit=False).fit(X, y)
-    one = lambda: LogisticRegression().fit(X, y)  # noqa: E731
+    one = lambda: LogisticRegression().fit(X, y)
     t_approx, t_one, cv, _ = alternate(approx, one, repeats=repeats, warmup=1)
     fit = _glm_fit(LogisticRegression().fit(X, y), X, y)
     t_step, _, _, _ = alternate(lambda: loo_linear_predictors(fit), lambda: None, repeats=repeats)

@@ -32,9 +32,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from resample import KFoldCV, LeaveOneOutCV
-from resample._linalg.approximate_loo import GLMFit, loo_linear_predictors
+from resample._linalg.approximate_loo import loo_linear_predictors
 from resample._model_selection.approximate import _glm_fit
 from resample._utils.notes import NoteKind
+
 
 # newton-cholesky converges quadratically, so the exact refits are exact to rounding
 @pytest.fixture(autouse=True)

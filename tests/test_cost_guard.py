@@ -8,11 +8,10 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsRegressor
 
-import resample._model_selection.cost as cost
 from resample import KFoldCV, LeaveOneOutCV
+from resample._model_selection import cost
 from resample.cli.main import main
 from resample.exceptions import NoteKind, ResampleWarning
 

@@ -44,12 +44,20 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
-from resample._linalg.approximate_loo import GLMFit, loo_linear_predictors, mean_response
+from resample._linalg.approximate_loo import (
+    GLMFit,
+    loo_linear_predictors,
+    mean_response,
+)
 from resample._model_selection.records import ApproximateRecord, ApproximationCheck
 from resample._utils.notes import Note, NoteKind
-from resample._utils.sklearn_compat import safe_indexing, scorer_parts, validate_estimator_params
+from resample._utils.sklearn_compat import (
+    safe_indexing,
+    scorer_parts,
+    validate_estimator_params,
+)
 
-__all__ = ["SUPPORTED", "TRANSFORMERS", "N_CHECK", "approximate_plan", "approximate_held_out"]
+__all__ = ["N_CHECK", "SUPPORTED", "TRANSFORMERS", "approximate_held_out", "approximate_plan"]
 
 #: exact refits on random rows that check the approximation
 N_CHECK = 20

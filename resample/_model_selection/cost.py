@@ -23,7 +23,7 @@ from joblib import effective_n_jobs
 from resample._utils.notes import NoteKind
 from resample.exceptions import ResampleWarning
 
-__all__ = ["CostGuard", "DEFAULT", "estimate_seconds", "format_duration", "pilot_size", "warn_if_long"]
+__all__ = ["DEFAULT", "CostGuard", "estimate_seconds", "format_duration", "pilot_size", "warn_if_long"]
 
 
 @dataclass(frozen=True)
