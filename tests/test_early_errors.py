@@ -190,7 +190,7 @@ def test_a_torch_module_of_the_wrong_output_shape_is_refused_at_the_first_batch(
 def test_the_output_check_does_not_change_training(monkeypatch):
     """The check reads the first batch's output inside the loss: no extra forward, no random numbers drawn."""
     import resample_torch
-    from resample_torch.tabular import estimators
+    from resample_torch.tabular import supervised
 
     class Net(torch.nn.Module):
         def __init__(self, n_features_in=3, n_outputs=1):
@@ -204,7 +204,7 @@ def test_the_output_check_does_not_change_training(monkeypatch):
     X = np.random.default_rng(1).normal(size=(64, 3)).astype(np.float32)
     y = X @ np.array([1.0, -1.0, 2.0], dtype=np.float32)
     checked = resample_torch.TorchRegressor(module=Net, max_epochs=3, random_state=0).fit(X, y)
-    monkeypatch.setattr(estimators, "check_module_output", lambda criterion, *a, **k: criterion)
+    monkeypatch.setattr(supervised, "check_module_output", lambda criterion, *a, **k: criterion)
     unchecked = resample_torch.TorchRegressor(module=Net, max_epochs=3, random_state=0).fit(X, y)
     np.testing.assert_array_equal(checked.predict(X), unchecked.predict(X))
 

@@ -79,7 +79,7 @@ class ComparisonResult:
         >>> from resample.datasets import load_auto
         >>> auto = load_auto()
         >>> r = compare(LinearRegression(), Ridge(alpha=100.0), auto[["horsepower", "weight"]], auto["mpg"],
-        ...             cv=5, n_repeats=2, scoring="neg_mean_squared_error", rng=0)
+        ...             cv=5, n_repeats=2, scoring="neg_mean_squared_error", random_state=0)
         >>> list(r.to_frame().columns)
         ['split', 'repeat', 'n_train', 'n_test', 'score_a', 'score_b', 'difference']
         """

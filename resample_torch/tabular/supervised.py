@@ -197,6 +197,7 @@ class TorchSupervised(TorchEstimatorBase):
 
         Examples
         --------
+        >>> from resample_torch import TorchClassifier
         >>> clf = TorchClassifier(module_params={"hidden_sizes": (8,)})
         >>> clf.set_params(module__dropout=0.1).module_params
         {'hidden_sizes': (8,), 'dropout': 0.1}
