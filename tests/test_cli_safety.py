@@ -71,6 +71,7 @@ MATRIX = [
     ("bootstrap-scoring", [*EV[:-4], "--method", "bootstrap", "--scoring", "r2"], r"--method bootstrap"),
     ("repeats-zero", ["evaluate", "--method", "validation", "--repeats", "0"], r"--repeats: value=0 is out of range"),
     ("kfold-runs-zero", [*EV, "--kfold-runs", "0"], r"--kfold-runs: value=0 is out of range"),
+    ("max-refits-zero", [*EV, "--max-refits", "0"], r"--max-refits: value=0 is out of range"),
     ("n-resamples-huge", [*BS, "--n-resamples", "1000000000000000"], r"--n-resamples: .*out of range"),
     ("evaluate-n-resamples-text", [*EV, "--n-resamples", "many"], r"--n-resamples: 'many' is not an integer"),
     ("bootstrap-seed-text", [*BS, "--seed", "x"], r"--seed: 'x' is not a non-negative integer"),
