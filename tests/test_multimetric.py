@@ -203,3 +203,30 @@ def test_caller_objects_unchanged_and_clone_round_trips():
     cv.fit(X, y)
     assert scoring == before
     assert clone(cv).get_params()["scoring"] == scoring and clone(cv).get_params()["refit"] == "mae"
+
+
+def test_numpy_forms_of_r2_and_rmse_equal_scikit_learns():
+    """The closed form scores splits with numpy forms of r2 and RMSE (no per-call validation): same numbers."""
+    import warnings
+
+    from sklearn.metrics import root_mean_squared_error
+
+    from resample._model_selection.scoring import _r2, _rmse
+
+    rng = np.random.default_rng(5)
+    cases = [(rng.normal(size=n), rng.normal(size=n)) for n in (1, 2, 3, 10, 100)]
+    cases += [(np.ones(4), np.ones(4)), (np.ones(4), np.zeros(4)), (np.arange(5.0), np.arange(5.0))]
+    for y, p in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # r2 of one row warns and gives NaN
+            expected = r2_score(y, p)
+        assert np.isclose(_r2(y, p), expected, rtol=1e-12, equal_nan=True)
+        assert np.isclose(_rmse(y, p), root_mean_squared_error(y, p), rtol=1e-12)
+
+
+def test_loocv_with_train_scores_matches_cross_validate():
+    X, y = _data(n=30)
+    scoring = ["neg_mean_squared_error", "neg_root_mean_squared_error", "neg_mean_absolute_error"]
+    cv = LeaveOneOutCV(LinearRegression(), scoring=scoring, return_train_score=True).fit(X, y)
+    ref = cross_validate(LinearRegression(), X, y, cv=LeaveOneOut(), scoring=scoring, return_train_score=True)
+    _assert_like_cross_validate(cv, ref, scoring, rtol=1e-9)

@@ -26,6 +26,7 @@ from resample._model_selection.records import ClosedFormRecord, RefitRecord
 from resample._model_selection.scoring import (
     MultiMetricScorer,
     from_predictions,
+    pointwise_metric,
     score_predictions,
 )
 from resample._model_selection.train_scores import closed_form_train_scores, refit_train_scores
@@ -171,14 +172,19 @@ def _derive(record, scorer):
     """The record of another ``predict``-based metric, from the closed form's held-out predictions."""
     splits = record.splits
     preds, y_test = record.predictions, record.y_test
-    scored = [score_predictions(scorer, b, p) for b, p in zip(splits.blocks(y_test), splits.blocks(preds))]
-    values = [s.values for s in scored]
+    point = pointwise_metric(scorer)
+    if point is not None and point[0].loss is not None:  # a mean over rows: all splits in one pass
+        values = point[1] * point[0].loss(y_test, preds)
+        scores = np.add.reduceat(values, splits.test_ptr[:-1]) / splits.test_sizes
+    else:
+        scored = [score_predictions(scorer, b, p) for b, p in zip(splits.blocks(y_test), splits.blocks(preds))]
+        values, scores = None, np.array([s.score for s in scored], dtype=float)
     return DerivedRecord(
         splits=splits,
-        scores=np.array([s.score for s in scored], dtype=float),
+        scores=scores,
         sample_index=splits.test_index,
         sample_split=splits.split_of_test_index,
-        sample_values=np.concatenate(values) if all(v is not None for v in values) and values else None,
+        sample_values=values,
         predictions=preds,
         fold_models=None,  # none fitted: BaseCV fits them on request (return_estimator=True)
         fit_times=record.fit_times,
