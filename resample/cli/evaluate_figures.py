@@ -84,10 +84,15 @@ def _comparable(outcome, keys):
     return bool(max(spans) <= 4 * np.median(spans))  # no panel spans 4 times the typical one
 
 
-def _plain_y(fig):
-    """Y ticks written out (540000, not 5.4 with an offset "1e5" that lands on the panel's title)."""
+def _finish_y(fig):
+    """A log y axis where the curves span three decades or more (Grunfeld's degree 4 flattened 1..3);
+    else y ticks written out (540000, not 5.4 with an offset "1e5" that lands on the panel's title)."""
     for ax in fig.axes:
-        if ax.get_yscale() == "linear":
+        ys = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in ax.get_lines()] or [np.zeros(0)])
+        ys = ys[np.isfinite(ys)]
+        if len(ys) and ys.min() > 0 and ys.max() / ys.min() >= 1000:
+            ax.set_yscale("log")
+        elif ax.get_yscale() == "linear":
             ax.ticklabel_format(axis="y", style="plain", useOffset=False)
     return fig
 
@@ -185,7 +190,7 @@ def figures(outcome):
                      "right, from several, which disagree: one split is a noisy estimate."))
     if "loocv" in outcome.results and "kfold" in outcome.results:
         figs.append(_loocv_kfold_figure(outcome, plt))
-    return [(_plain_y(fig), caption) for fig, caption in figs]
+    return [(_finish_y(fig), caption) for fig, caption in figs]
 
 
 def evaluate_report(outcome, report):
