@@ -85,25 +85,25 @@ def _assert_same(res1, res2, rtol=1e-12, atol=0.0):
 
 
 BAD_INPUTS = [
-    (dict(data=()), "data"),
-    (dict(data=(np.array([1.0, 2, 3]), np.array([1.0]))), "observation"),
-    (dict(data=(np.array([1.0, 2, 3]), np.array([1.0, 2, 3, 4])), paired=True), "paired"),
-    (dict(vectorized="ekki"), "vectorized"),
-    (dict(axis=1.5), "axis"),
-    (dict(confidence_level="ni"), "confidence_level"),
-    (dict(n_resamples=-1000), "n_resamples"),
-    (dict(n_resamples=1000.5), "n_resamples"),
-    (dict(batch=-1000), "batch"),
-    (dict(batch=1000.5), "batch"),
-    (dict(method="ekki"), "method"),
-    (dict(bootstrap_result=10), "bootstrap_result"),
-    (dict(n_resamples=0), "n_resamples"),
-    (dict(rng="herring"), "rng"),
-    (dict(alternative="ekki-ekki"), "alternative"),
+    ({"data": ()}, "data"),
+    ({"data": (np.array([1.0, 2, 3]), np.array([1.0]))}, "observation"),
+    ({"data": (np.array([1.0, 2, 3]), np.array([1.0, 2, 3, 4])), "paired": True}, "paired"),
+    ({"vectorized": "ekki"}, "vectorized"),
+    ({"axis": 1.5}, "axis"),
+    ({"confidence_level": "ni"}, "confidence_level"),
+    ({"n_resamples": -1000}, "n_resamples"),
+    ({"n_resamples": 1000.5}, "n_resamples"),
+    ({"batch": -1000}, "batch"),
+    ({"batch": 1000.5}, "batch"),
+    ({"method": "ekki"}, "method"),
+    ({"bootstrap_result": 10}, "bootstrap_result"),
+    ({"n_resamples": 0}, "n_resamples"),
+    ({"rng": "herring"}, "rng"),
+    ({"alternative": "ekki-ekki"}, "alternative"),
 ]
 
 
-@pytest.mark.parametrize("kwargs, name", BAD_INPUTS, ids=[f"{k}" for k, _ in [(list(a)[0], 0) for a, _ in BAD_INPUTS]])
+@pytest.mark.parametrize("kwargs, name", BAD_INPUTS, ids=[f"{name}-{i}" for i, (_, name) in enumerate(BAD_INPUTS)])
 def test_bootstrap_iv(kwargs, name):
     # SciPy: each of these raises before any work. Ours: ValueError or TypeError (our
     # ParameterError is a ValueError), with the parameter named in the message.
