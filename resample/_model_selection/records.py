@@ -46,8 +46,39 @@ class SplitOutcome:
     all_rows: float | None = None  # mean per-sample value of the fold model on every row (Davison-Hinkley)
 
 
+class _HeldOutBlocks:
+    """The per-split views of a record without fold models: one block of ``sample_values`` per test set.
+
+    Shared by the closed form and the approximate path, whose values come for every
+    held-out row at once (aligned with ``splits.test_index``) and take no fitting time.
+    """
+
+    @property
+    def sample_index(self):
+        return self.splits.test_index
+
+    @property
+    def sample_split(self):
+        return self.splits.split_of_test_index
+
+    @property
+    def scores(self):
+        # vectorised over all splits: LOOCV at n = 5000 has 5000 of them
+        return np.add.reduceat(self.sample_values, self.splits.test_ptr[:-1]) / self.splits.test_sizes
+
+    @property
+    def fit_times(self):
+        return np.zeros(len(self.splits))
+
+    score_times = fit_times
+
+    def split_values(self):
+        """The per-sample values of each split, in split order."""
+        return list(self.splits.blocks(self.sample_values))
+
+
 @dataclass(frozen=True, eq=False)
-class ClosedFormRecord:
+class ClosedFormRecord(_HeldOutBlocks):
     """Held-out residuals of the exact closed form.
 
     Attributes
@@ -87,28 +118,6 @@ class ClosedFormRecord:
     def predictions(self):
         return self.y_test - self.residuals
 
-    @property
-    def sample_index(self):
-        return self.splits.test_index
-
-    @property
-    def sample_split(self):
-        return self.splits.split_of_test_index
-
-    @property
-    def scores(self):
-        # vectorised over all splits: LOOCV at n = 5000 has 5000 of them
-        return np.add.reduceat(self.sample_values, self.splits.test_ptr[:-1]) / self.splits.test_sizes
-
-    @property
-    def fit_times(self):
-        return np.zeros(len(self.splits))
-
-    score_times = fit_times
-
-    def split_values(self):
-        """The per-sample values of each split, in split order."""
-        return list(self.splits.blocks(self.sample_values))
 
     def split_residuals(self):
         return self.splits.blocks(self.residuals)
@@ -253,7 +262,7 @@ class ApproximationCheck:
 
 
 @dataclass(frozen=True, eq=False)
-class ApproximateRecord:
+class ApproximateRecord(_HeldOutBlocks):
     """Approximate leave-one-out values (no fold models), one row per split.
 
     Attributes
@@ -285,27 +294,6 @@ class ApproximateRecord:
     full: object = field(repr=False)
     check: ApproximationCheck = field(repr=False)
     notes: tuple = ()
-
-    @property
-    def sample_index(self):
-        return self.splits.test_index
-
-    @property
-    def sample_split(self):
-        return self.splits.split_of_test_index
-
-    @property
-    def scores(self):
-        return np.add.reduceat(self.sample_values, self.splits.test_ptr[:-1]) / self.splits.test_sizes
-
-    @property
-    def fit_times(self):
-        return np.zeros(len(self.splits))
-
-    score_times = fit_times
-
-    def split_values(self):
-        return list(self.splits.blocks(self.sample_values))
 
 
 def _concat(parts, dtype):
