@@ -345,7 +345,7 @@ OK = (np.arange(10.0),)
 _old = bootstrap(OK, np.mean, n_resamples=10, method="percentile", rng=0)
 
 ERRORS = [
-    (lambda: bootstrap(OK, np.mean, n_resamples=0), ValueError, r"n_resamples=0 is out of range: it must be an int of at least 1"),
+    (lambda: bootstrap(OK, np.mean, n_resamples=0), ValueError, r"n_resamples=0 is out of range: it must be an int in the range \[1, inf\)\. 0 is allowed only when a bootstrap_result"),
     (lambda: bootstrap(OK, np.mean, n_resamples=2.5), TypeError, r"n_resamples must be an int"),
     (lambda: bootstrap(OK, np.mean, confidence_level=1.5), ValueError, r"confidence_level=1.5 is out of range"),
     (lambda: bootstrap(OK, np.mean, method="bc"), ValueError, r"method='bc' is not allowed: it must be one of"),

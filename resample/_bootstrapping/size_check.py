@@ -24,6 +24,7 @@ import warnings
 
 from resample._utils.rules import check_int
 from resample._utils.sample_checks import MAX_RESAMPLES
+from resample._utils.sklearn_compat import ParameterError
 from resample.exceptions import ResampleWarning
 
 __all__ = ["available_memory", "check_n_resamples", "check_size", "format_bytes"]
@@ -79,10 +80,12 @@ def check_n_resamples(n_resamples, *, previous=0, name="n_resamples"):
     bounded by :func:`check_size`, where the memory it needs is known."""
     check_int(n_resamples, name, low=0)
     if n_resamples < 1 and previous < 1:
-        raise ValueError(
-            f"{name}={n_resamples} is out of range: it must be an int of at least 1 "
-            "(0 is allowed only when a bootstrap_result with resamples is passed back in)."
-        )
+        try:  # the rule's own message (as every Interval rule words it), and when 0 is allowed
+            check_int(n_resamples, name, low=1)
+        except ParameterError as exc:
+            raise ParameterError(
+                f"{exc} 0 is allowed only when a bootstrap_result with resamples is passed back in."
+            ) from None
     return int(n_resamples)
 
 
