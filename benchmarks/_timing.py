@@ -45,3 +45,11 @@ def markdown_table(rows, columns):
     sep = "|" + "|".join("---" for _ in columns) + "|"
     body = ["| " + " | ".join(str(r[c]) for c in columns) + " |" for r in rows]
     return "\n".join([head, sep, *body])
+
+
+def write_table(table, out=None):
+    """Print a result table and, when ``out`` names a file, write it there too."""
+    print(table)
+    if out:
+        with open(out, "w") as fh:
+            fh.write(table + "\n")

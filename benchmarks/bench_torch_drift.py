@@ -16,8 +16,10 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch
+from _timing import write_table  # noqa: E402
 from sklearn.base import clone
 
 from resample.splitters import BlockedKFold
@@ -61,10 +63,7 @@ def main(argv=None):
     lines += ["", f"After {args.epochs} epochs: max abs diff of held-out scores {d_score:.1e} nats/char; "
               f"of any weight {d_w:.1e}."]
     table = "\n".join(lines)
-    print(table)
-    if args.out:
-        with open(args.out, "w") as fh:
-            fh.write(table + "\n")
+    write_table(table, args.out)
 
 
 if __name__ == "__main__":

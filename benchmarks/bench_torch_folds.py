@@ -22,8 +22,10 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
+from _timing import write_table  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 
 from resample.splitters import BlockedKFold  # noqa: E402
@@ -135,10 +137,7 @@ def main(argv=None):
         pays = [r[1] for r in rows if r[0] == cell and r[5] >= 1.1]  # r[5]: the speed-up
         lines.append(f"- {cell}: {max(pays) if pays else 'none measured'}")
     table = "\n".join(lines)
-    print(table)
-    if args.out:
-        with open(args.out, "w") as fh:
-            fh.write(table + "\n")
+    write_table(table, args.out)
 
 
 if __name__ == "__main__":

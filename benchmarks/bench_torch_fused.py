@@ -20,6 +20,10 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _timing import write_table  # noqa: E402
+
 sys.path.insert(0, os.path.dirname(__file__))
 
 import _fused_reference
@@ -104,10 +108,7 @@ def main(argv=None):
     ]
     lines += [f"| {c} | {h} | {a:.2f} | {f:.2f} | {r:.2f}x |" for c, h, a, f, r in rows]
     table = "\n".join(lines)
-    print(table)
-    if args.out:
-        with open(args.out, "w") as fh:
-            fh.write(table + "\n")
+    write_table(table, args.out)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,10 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import torch  # noqa: E402
+from _timing import write_table  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
 
 from resample_torch import MLP, TorchClassifier  # noqa: E402
@@ -111,10 +113,7 @@ def main(argv=None):
     for name, ts in times.items():
         lines.append(f"| {name} | {min(ts):.3f} ({np.median(ts):.3f}) | {min(ts) / base:.2f}x |")
     table = "\n".join(lines)
-    print(table)
-    if args.out:
-        with open(args.out, "w") as fh:
-            fh.write(table + "\n")
+    write_table(table, args.out)
 
 
 if __name__ == "__main__":
